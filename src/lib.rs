@@ -1,0 +1,21 @@
+//! clerk-to-supertokens: Clerk user exports in, SuperTokens bulk-import batches out.
+//!
+//! The crate is a pure Rust core with no wasm types in it. `wasm.rs`, compiled only for
+//! `wasm32`, is a thin binding over it; everything else is tested natively.
+//!
+//! Data flow (DESIGN.md): bytes → [`clerk`] readers → [`ClerkUser`] → [`convert`] →
+//! [`supertokens`] validation and preflight → batches of at most 10 000 users + a report in
+//! which every input record is accounted for.
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod clerk;
+pub mod hashes;
+pub mod options;
+pub mod report;
+pub mod supertokens;
+
+pub use clerk::ClerkUser;
+pub use options::Options;
+pub use report::{Diagnostic, DiagnosticCode, Location, Severity, Summary};
