@@ -11,8 +11,10 @@
 #![warn(missing_docs)]
 
 pub mod clerk;
+pub mod convert;
 pub mod hashes;
 pub mod options;
+pub mod pipeline;
 pub mod report;
 pub mod supertokens;
 

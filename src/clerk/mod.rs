@@ -1,7 +1,10 @@
 //! Input: Clerk exports, read as a stream of records into [`ClerkUser`]s.
 
+pub mod cells;
+pub mod csv;
 pub mod user;
 
+pub use self::csv::{CsvUserReader, ACCEPTED_SHAPES};
 pub use user::{ClerkUser, ExternalAccount, Identifier, Password};
 
 use crate::report::{Diagnostic, Location};

@@ -3,3 +3,6 @@
 mod hasher;
 
 pub use hasher::{CoreSupport, Hasher, KNOWN_HASHERS};
+
+mod random;
+pub use random::random_password;

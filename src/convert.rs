@@ -1,0 +1,376 @@
+//! The mapping: one [`ClerkUser`] becomes one SuperTokens [`BulkImportUser`], or is deferred or
+//! rejected, under [`Options`].
+//!
+//! This is the single place where Clerk concepts meet SuperTokens ones, shared by `convert`
+//! (bulk) and the lazy path, so users migrated either way come out identical.
+//!
+//! | Clerk | SuperTokens |
+//! |---|---|
+//! | `id` (or `external_id` with `--external-id external-id`) | `externalUserId` |
+//! | primary email + importable digest | `emailpassword` login method |
+//! | other emails; primary email without a password | `passwordless` (email) |
+//! | phones | `passwordless` (phoneNumber) |
+//! | external accounts | `thirdparty` (`oauth_google` → `google`) |
+//! | `created_at` | `timeJoinedInMSSinceEpoch` |
+//! | names, username, image, metadata | `userMetadata` |
+//! | `totp_secret` (with `mfa`) | `totpDevices` |
+
+use crate::clerk::{ClerkUser, Identifier};
+use crate::hashes::{CoreSupport, Hasher};
+use crate::options::{BannedPolicy, ExternalIdSource, Options, UnsupportedHashPolicy};
+use crate::report::{Diagnostic, DiagnosticCode as Code, Severity};
+use crate::supertokens::{BulkImportUser, LoginMethod, RecipeId, TotpDevice, UserRole};
+use serde_json::{Map, Value};
+use std::borrow::Cow;
+
+/// What became of one user.
+#[derive(Debug)]
+pub enum Outcome<'a> {
+    /// Ready for a batch.
+    Converted(BulkImportUser<'a>),
+    /// Kept out of the batches for lazy migration; the diagnostic says why.
+    Deferred(Diagnostic),
+    /// Cannot be imported; at least one error says why.
+    Rejected(Vec<Diagnostic>),
+}
+
+/// The outcome plus warnings about a converted user (something dropped or guessed).
+#[derive(Debug)]
+pub struct Conversion<'a> {
+    /// The user's fate.
+    pub outcome: Outcome<'a>,
+    /// Warnings; they never change the outcome.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// The name bulk import gives a device; the core sets none and a nameless one fails (§7.5).
+const TOTP_DEVICE_NAME: &str = "TOTP Device 0";
+/// `userMetadata` key telling the app to force a password reset (`--unsupported-hash reset`).
+pub const RESET_FLAG_KEY: &str = "clerk_password_reset_required";
+/// `userMetadata` key listing identities left out because account linking is off.
+pub const UNLINKED_KEY: &str = "clerk_login_methods_not_imported";
+
+/// Maps one user. `random_password` is called only for the reset policy; it is a parameter so
+/// the mapping itself stays deterministic and testable.
+pub fn convert_user<'a>(
+    user: &'a ClerkUser<'_>,
+    options: &'a Options,
+    random_password: &mut dyn FnMut() -> String,
+) -> Conversion<'a> {
+    let mut c = Converter { user, options, warnings: Vec::new() };
+    let outcome = c.run(random_password);
+    Conversion { outcome, warnings: c.warnings }
+}
+
+struct Converter<'a, 'u> {
+    user: &'a ClerkUser<'u>,
+    options: &'a Options,
+    warnings: Vec<Diagnostic>,
+}
+
+/// How the user's password reaches the core.
+enum PasswordPlan<'a> {
+    None,
+    Hash { digest: Cow<'a, str>, algorithm: &'static str },
+    Plain(String),
+}
+
+impl<'a, 'u> Converter<'a, 'u> {
+    fn diag(&self, code: Code, severity: Severity, message: String) -> Diagnostic {
+        Diagnostic::new(code, severity, message).user(self.user.id.as_ref())
+    }
+
+    fn warn(&mut self, code: Code, message: String) {
+        let d = self.diag(code, Severity::Warning, message);
+        self.warnings.push(d);
+    }
+
+    fn run(&mut self, random_password: &mut dyn FnMut() -> String) -> Outcome<'a> {
+        let user = self.user;
+        if user.banned || user.locked {
+            let state = if user.banned { "banned" } else { "locked" };
+            match self.options.banned {
+                BannedPolicy::Skip => {
+                    return Outcome::Rejected(vec![self.diag(
+                        Code::BannedUser,
+                        Severity::Error,
+                        format!("user is {state} in Clerk; skipped (use --banned import to import)"),
+                    )])
+                }
+                BannedPolicy::Import => self.warn(Code::BannedUser, format!("user is {state} in Clerk; imported anyway")),
+            }
+        }
+        if user.emails.is_empty() && user.phones.is_empty() && user.external_accounts.is_empty() {
+            return Outcome::Rejected(vec![self.diag(
+                Code::NoIdentifier,
+                Severity::Error,
+                "user has no email, phone or external account to sign in with".into(),
+            )]);
+        }
+        let plan = match self.password_plan(random_password) {
+            Ok(plan) => plan,
+            Err(outcome) => return outcome,
+        };
+        let mut methods = self.login_methods(plan);
+        let mut metadata = self.metadata();
+        if methods.len() > 1 {
+            if self.options.features.account_linking {
+                methods[0].is_primary = true;
+            } else {
+                let dropped: Vec<Value> = methods.drain(1..).map(|m| describe(&m)).collect();
+                self.warn(
+                    Code::LoginMethodsDropped,
+                    format!(
+                        "account linking is not declared: kept the {} login method, left out {} more (listed in userMetadata.{UNLINKED_KEY})",
+                        recipe_name(methods[0].recipe_id),
+                        dropped.len()
+                    ),
+                );
+                metadata.insert(UNLINKED_KEY.into(), Value::Array(dropped));
+            }
+        }
+        if methods.iter().any(|m| m.plain_text_password.is_some()) {
+            metadata.insert(RESET_FLAG_KEY.into(), Value::Bool(true));
+        }
+        Outcome::Converted(BulkImportUser {
+            external_user_id: Some(self.external_user_id()),
+            user_metadata: (!metadata.is_empty()).then_some(metadata),
+            user_roles: self.roles(),
+            totp_devices: self.totp_devices(),
+            login_methods: methods,
+        })
+    }
+
+    fn external_user_id(&self) -> Cow<'a, str> {
+        match (&self.options.external_id, &self.user.external_id) {
+            (ExternalIdSource::ExternalId, Some(ext)) if !ext.trim().is_empty() => Cow::Borrowed(ext.as_ref()),
+            _ => Cow::Borrowed(self.user.id.as_ref()),
+        }
+    }
+
+    /// Decides how the password is carried, or ends the conversion (deferred / rejected).
+    fn password_plan(&mut self, random_password: &mut dyn FnMut() -> String) -> Result<PasswordPlan<'a>, Outcome<'a>> {
+        let Some(password) = &self.user.password else {
+            return Ok(PasswordPlan::None);
+        };
+        if self.user.primary_email().is_none() {
+            self.warn(
+                Code::UnsupportedHasher,
+                "user has a password but no email; SuperTokens passwords need an email, so the password is not imported".into(),
+            );
+            return Ok(PasswordPlan::None);
+        }
+        let hasher = &password.hasher;
+        let problem = match hasher.core_support() {
+            CoreSupport::Direct(algorithm) => match core_prefix_problem(hasher, &password.digest) {
+                None => return Ok(PasswordPlan::Hash { digest: Cow::Borrowed(password.digest.as_ref()), algorithm }),
+                Some(problem) => (Code::MalformedDigest, problem),
+            },
+            CoreSupport::Convert(_) | CoreSupport::Unsupported => (
+                Code::UnsupportedHasher,
+                format!("password hasher '{}' cannot be verified by the SuperTokens core", hasher_label(hasher)),
+            ),
+        };
+        let (code, reason) = problem;
+        match (self.options.unsupported_hash, code) {
+            (UnsupportedHashPolicy::Reset, _) => {
+                self.warn(
+                    Code::PasswordResetRequired,
+                    format!("{reason}; imported with a random password and flagged for a reset (the core keeps plain passwords in its queue table until imported)"),
+                );
+                Ok(PasswordPlan::Plain(random_password()))
+            }
+            (UnsupportedHashPolicy::Defer, Code::UnsupportedHasher) => Err(Outcome::Deferred(self.diag(
+                code,
+                Severity::Error,
+                format!("{reason}; deferred to lazy migration at sign-in"),
+            ))),
+            _ => Err(Outcome::Rejected(vec![self.diag(code, Severity::Error, format!("{reason}; rejected"))])),
+        }
+    }
+
+    fn login_methods(&mut self, plan: PasswordPlan<'a>) -> Vec<LoginMethod<'a>> {
+        let user = self.user;
+        let tenant_ids = self.tenant_ids();
+        let joined = self.time_joined();
+        let mut methods = Vec::with_capacity(user.emails.len() + user.phones.len() + user.external_accounts.len());
+        let base = |recipe| {
+            let mut m = LoginMethod::new(recipe);
+            m.tenant_ids = tenant_ids.clone();
+            m.time_joined_in_m_s_since_epoch = joined;
+            m
+        };
+        let primary_email = user.primary_email();
+        let mut plan = Some(plan);
+        for email in ordered(&user.emails, primary_email) {
+            let password = if Some(email) == primary_email { plan.take() } else { None };
+            let mut m = match password {
+                Some(PasswordPlan::Hash { digest, algorithm }) => {
+                    let mut m = base(RecipeId::Emailpassword);
+                    m.password_hash = Some(digest);
+                    m.hashing_algorithm = Some(algorithm);
+                    m
+                }
+                Some(PasswordPlan::Plain(p)) => {
+                    let mut m = base(RecipeId::Emailpassword);
+                    m.plain_text_password = Some(Cow::Owned(p));
+                    m
+                }
+                Some(PasswordPlan::None) | None => base(RecipeId::Passwordless),
+            };
+            m.email = Some(Cow::Borrowed(email.value.as_ref()));
+            m.is_verified = email.verified;
+            methods.push(m);
+        }
+        for phone in ordered(&user.phones, user.primary_phone()) {
+            let mut m = base(RecipeId::Passwordless);
+            m.phone_number = Some(Cow::Borrowed(phone.value.as_ref()));
+            m.is_verified = phone.verified;
+            methods.push(m);
+        }
+        for account in &user.external_accounts {
+            let email = account.email.as_deref().or(primary_email.map(|e| e.value.as_ref()));
+            let Some(email) = email else {
+                self.warn(
+                    Code::LoginMethodsDropped,
+                    format!("external account '{}' has no email, which SuperTokens third-party login needs; left out", account.provider),
+                );
+                continue;
+            };
+            let mut m = base(RecipeId::Thirdparty);
+            m.email = Some(Cow::Borrowed(email));
+            m.third_party_id = Some(self.third_party_id(&account.provider));
+            m.third_party_user_id = Some(Cow::Borrowed(account.provider_user_id.as_ref()));
+            m.is_verified = account.verified;
+            methods.push(m);
+        }
+        methods
+    }
+
+    fn third_party_id(&self, provider: &'a str) -> Cow<'a, str> {
+        if let Some(mapped) = self.options.provider_map.get(provider) {
+            return Cow::Borrowed(mapped.as_str());
+        }
+        let id = provider.strip_prefix("oauth_").unwrap_or(provider);
+        Cow::Borrowed(id.strip_prefix("custom_").unwrap_or(id))
+    }
+
+    fn tenant_ids(&self) -> Vec<Cow<'a, str>> {
+        match &self.options.tenant {
+            Some(t) if t != "public" => vec![Cow::Borrowed(t.as_str())],
+            _ => Vec::new(),
+        }
+    }
+
+    fn time_joined(&mut self) -> Option<i64> {
+        let t = self.user.created_at_ms?;
+        if (0..=self.options.now_ms()).contains(&t) {
+            Some(t)
+        } else {
+            self.warn(Code::InvalidValue, "sign-up time is negative or in the future; left out (the core would reject it)".into());
+            None
+        }
+    }
+
+    fn metadata(&self) -> Map<String, Value> {
+        let u = self.user;
+        let mut m = Map::new();
+        for (key, value) in [
+            ("first_name", &u.first_name),
+            ("last_name", &u.last_name),
+            ("username", &u.username),
+            ("image_url", &u.image_url),
+        ] {
+            if let Some(v) = value {
+                m.insert(key.into(), Value::String(v.to_string()));
+            }
+        }
+        for (key, value, wanted) in [
+            ("public_metadata", &u.public_metadata, true),
+            ("unsafe_metadata", &u.unsafe_metadata, true),
+            ("private_metadata", &u.private_metadata, self.options.include_private_metadata),
+        ] {
+            if let Some(v) = value.as_ref().filter(|v| wanted && !v.is_empty()) {
+                m.insert(key.into(), Value::Object(v.clone()));
+            }
+        }
+        m
+    }
+
+    fn roles(&mut self) -> Vec<UserRole<'a>> {
+        let Some(path) = &self.options.roles_from else {
+            return Vec::new();
+        };
+        let mut value = self.user.public_metadata.as_ref().map(|m| m as &Map<String, Value>);
+        let mut found: Option<&Value> = None;
+        for key in path.split('.') {
+            found = value.and_then(|m| m.get(key));
+            value = found.and_then(Value::as_object);
+        }
+        let names: Vec<&str> = match found {
+            Some(Value::String(s)) => vec![s.as_str()],
+            Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).collect(),
+            _ => Vec::new(),
+        };
+        let tenant = self.options.tenant.clone().unwrap_or_else(|| "public".into());
+        names
+            .into_iter()
+            .filter(|n| !n.trim().is_empty())
+            .map(|n| UserRole { role: Cow::Owned(n.to_string()), tenant_ids: vec![Cow::Owned(tenant.clone())] })
+            .collect()
+    }
+
+    fn totp_devices(&mut self) -> Vec<TotpDevice<'a>> {
+        let Some(secret) = &self.user.totp_secret else {
+            return Vec::new();
+        };
+        if !self.options.features.mfa {
+            self.warn(Code::TotpDropped, "user has a TOTP secret, but the mfa feature is not declared; TOTP device left out".into());
+            return Vec::new();
+        }
+        vec![TotpDevice { secret_key: Cow::Borrowed(secret.as_ref()), period: 30, skew: 1, device_name: Cow::Borrowed(TOTP_DEVICE_NAME) }]
+    }
+}
+
+/// Identifiers with the primary first.
+fn ordered<'x, 'v>(ids: &'x [Identifier<'v>], primary: Option<&'x Identifier<'v>>) -> impl Iterator<Item = &'x Identifier<'v>> {
+    primary.into_iter().chain(ids.iter().filter(move |i| Some(*i) != primary))
+}
+
+/// The hasher's name as shown to a person; an empty cell reads better as "(empty)".
+fn hasher_label(h: &Hasher) -> &str {
+    match h.name() {
+        "" => "(empty)",
+        n => n,
+    }
+}
+
+/// The core's own prefix check (spec §4.4); the full format check lives in `hashes`.
+fn core_prefix_problem(hasher: &Hasher, digest: &str) -> Option<String> {
+    let ok = match hasher {
+        Hasher::Bcrypt => ["$2a", "$2b", "$2x", "$2y"].iter().any(|p| digest.starts_with(p)),
+        _ => ["$argon2id", "$argon2i", "$argon2d"].iter().any(|p| digest.starts_with(p)),
+    };
+    (!ok).then(|| format!("password digest is not in {} format", hasher.name()))
+}
+
+fn recipe_name(r: RecipeId) -> &'static str {
+    match r {
+        RecipeId::Emailpassword => "emailpassword",
+        RecipeId::Thirdparty => "thirdparty",
+        RecipeId::Passwordless => "passwordless",
+    }
+}
+
+/// A login method left out, described without any secret.
+fn describe(m: &LoginMethod<'_>) -> Value {
+    let mut o = Map::new();
+    o.insert("recipeId".into(), recipe_name(m.recipe_id).into());
+    for (k, v) in [("email", &m.email), ("phoneNumber", &m.phone_number), ("thirdPartyId", &m.third_party_id), ("thirdPartyUserId", &m.third_party_user_id)] {
+        if let Some(v) = v {
+            o.insert(k.into(), Value::String(v.to_string()));
+        }
+    }
+    o.insert("isVerified".into(), m.is_verified.into());
+    Value::Object(o)
+}
