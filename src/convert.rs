@@ -109,7 +109,7 @@ impl<'a, 'u> Converter<'a, 'u> {
         }
         let plan = match self.password_plan(random_password) {
             Ok(plan) => plan,
-            Err(outcome) => return outcome,
+            Err(outcome) => return *outcome,
         };
         let mut methods = self.login_methods(plan);
         let mut metadata = self.metadata();
@@ -149,7 +149,7 @@ impl<'a, 'u> Converter<'a, 'u> {
     }
 
     /// Decides how the password is carried, or ends the conversion (deferred / rejected).
-    fn password_plan(&mut self, random_password: &mut dyn FnMut() -> String) -> Result<PasswordPlan<'a>, Outcome<'a>> {
+    fn password_plan(&mut self, random_password: &mut dyn FnMut() -> String) -> Result<PasswordPlan<'a>, Box<Outcome<'a>>> {
         let Some(password) = &self.user.password else {
             return Ok(PasswordPlan::None);
         };
@@ -180,12 +180,12 @@ impl<'a, 'u> Converter<'a, 'u> {
                 );
                 Ok(PasswordPlan::Plain(random_password()))
             }
-            (UnsupportedHashPolicy::Defer, Code::UnsupportedHasher) => Err(Outcome::Deferred(self.diag(
+            (UnsupportedHashPolicy::Defer, Code::UnsupportedHasher) => Err(Box::new(Outcome::Deferred(self.diag(
                 code,
                 Severity::Error,
                 format!("{reason}; deferred to lazy migration at sign-in"),
-            ))),
-            _ => Err(Outcome::Rejected(vec![self.diag(code, Severity::Error, format!("{reason}; rejected"))])),
+            )))),
+            _ => Err(Box::new(Outcome::Rejected(vec![self.diag(code, Severity::Error, format!("{reason}; rejected"))]))),
         }
     }
 

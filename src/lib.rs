@@ -7,7 +7,7 @@
 //! [`supertokens`] validation and preflight → batches of at most 10 000 users + a report in
 //! which every input record is accounted for.
 
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
 #![warn(missing_docs)]
 
 pub mod clerk;
@@ -21,3 +21,6 @@ pub mod supertokens;
 pub use clerk::ClerkUser;
 pub use options::Options;
 pub use report::{Diagnostic, DiagnosticCode, Location, Severity, Summary};
+
+#[cfg(target_arch = "wasm32")]
+mod wasm;

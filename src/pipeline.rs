@@ -67,6 +67,9 @@ impl Converter {
 
     /// Consumes a chunk of input, split anywhere, and returns the output it completed.
     pub fn push(&mut self, chunk: &[u8]) -> Vec<OutputFile> {
+        if self.state.finished {
+            return Vec::new();
+        }
         self.state.bytes += chunk.len() as u64;
         match &mut self.reader {
             Some(reader) => reader.push(chunk, &mut self.state),
@@ -81,7 +84,12 @@ impl Converter {
     }
 
     /// Ends the input and returns the remaining output, the report's closing piece included.
-    pub fn finish(mut self) -> Vec<OutputFile> {
+    /// [`Converter::progress`] still answers afterwards, with the final counts; pushing more
+    /// input is a caller error and yields nothing.
+    pub fn finish(&mut self) -> Vec<OutputFile> {
+        if self.state.finished {
+            return Vec::new();
+        }
         if self.reader.is_none() {
             if let Some(reader) = self.detect(true) {
                 self.start(reader);
@@ -156,19 +164,21 @@ struct State {
     options: Options,
     w: Writer,
     bytes: u64,
+    finished: bool,
 }
 
 impl State {
     fn new(options: Options) -> Self {
         let w = Writer::new(options.batch_size);
-        State { options, w, bytes: 0 }
+        State { options, w, bytes: 0, finished: false }
     }
 
     fn take_output(&mut self) -> Vec<OutputFile> {
         self.w.take_output()
     }
 
-    fn close(self) -> Vec<OutputFile> {
+    fn close(&mut self) -> Vec<OutputFile> {
+        self.finished = true;
         self.w.close()
     }
 }
@@ -266,7 +276,7 @@ impl Writer {
         std::mem::take(&mut self.out)
     }
 
-    fn close(mut self) -> Vec<OutputFile> {
+    fn close(&mut self) -> Vec<OutputFile> {
         self.flush_batch();
         if self.diagnostics == 0 {
             self.report.push_str("{\"diagnostics\":[");

@@ -199,7 +199,9 @@ impl CsvUserReader {
         self.newlines_in_record = 0;
 
         if self.header.is_none() {
-            self.read_header(line, oversized, &self.out[..out_len].to_vec(), &self.ends[..ends_len].to_vec(), sink);
+            let (out, ends) = (std::mem::take(&mut self.out), std::mem::take(&mut self.ends));
+            self.read_header(line, oversized, &out[..out_len], &ends[..ends_len], sink);
+            (self.out, self.ends) = (out, ends);
             return;
         }
         self.records += 1;

@@ -1,0 +1,123 @@
+// `clerk-to-supertokens convert`: a Clerk export in, SuperTokens bulk-import batches out.
+import { convertFile } from '../convert.js';
+import { parse, list, integer, guarded, UsageError } from './args.js';
+
+export const summary = 'convert a Clerk export into SuperTokens bulk-import batches';
+
+export const help = `Usage: clerk-to-supertokens convert <export> --out <dir> [options]
+
+Converts a Clerk export (the Dashboard "Export users" CSV) into SuperTokens bulk-import
+batches: <dir>/batch-0001.json, batch-0002.json, ... each {"users":[...]}, plus
+<dir>/report.json, which accounts for every record (records = converted + deferred +
+rejected) and lists every diagnostic with its record, line and code. Users whose password
+hash the core cannot verify are written to <dir>/lazy-migration.ndjson (mode 0600, it holds
+digests) for lazy migration at sign-in.
+
+Options:
+  --out <dir>                 output directory (required); stale outputs in it are replaced
+  --batch-size <n>            users per batch, 1-10000 (default 10000, the core's limit)
+  --features <list>           core features enabled, comma-separated: account_linking, mfa,
+                              multi_tenancy (default none). mfa imports TOTP devices;
+                              account_linking imports every email, phone and OAuth account
+                              of a user as linked login methods
+  --tenant <id>               tenant for every login method (default public; needs
+                              multi_tenancy)
+  --unsupported-hash <policy> users whose hash the core cannot verify: defer (default; lazy
+                              migration file), reset (random password + reset flag), reject
+  --external-id <source>      clerk-id (default) or external-id (Clerk's external_id when set)
+  --provider-map <a=b>        map a Clerk provider to a SuperTokens thirdPartyId, e.g.
+                              oauth_custom_acme=acme (repeatable)
+  --roles-from <path>         dotted path in public_metadata holding role names
+  --include-private-metadata  copy Clerk private_metadata into userMetadata
+  --banned <policy>           banned or locked users: skip (default) or import
+  --input-format <format>     dashboard-csv, legacy-csv, json or ndjson (default: detected)
+  --legacy-verified           treat identifiers of legacy exports as verified
+  --quiet                     print nothing but errors
+  -h, --help                  show this help
+
+Exit status: 0 when the conversion ran (even if some users were rejected; see report.json),
+1 when the input cannot be read, 2 for bad arguments.
+`;
+
+const OPTIONS = {
+  out: { type: 'string' },
+  'batch-size': { type: 'string' },
+  features: { type: 'string' },
+  tenant: { type: 'string' },
+  'unsupported-hash': { type: 'string' },
+  'external-id': { type: 'string' },
+  'provider-map': { type: 'string', multiple: true },
+  'roles-from': { type: 'string' },
+  'include-private-metadata': { type: 'boolean' },
+  banned: { type: 'string' },
+  'input-format': { type: 'string' },
+  'legacy-verified': { type: 'boolean' },
+  quiet: { type: 'boolean' },
+};
+
+/** Maps parsed flags to the core's ConvertOptions (the core validates the values). */
+export function convertOptions(values) {
+  const providerMap = {};
+  for (const pair of values['provider-map'] ?? []) {
+    const eq = pair.indexOf('=');
+    if (eq < 1 || eq === pair.length - 1) throw new UsageError(`--provider-map expects clerk_provider=thirdPartyId, got '${pair}'`);
+    providerMap[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  const options = {
+    batchSize: integer('batch-size', values['batch-size']),
+    features: values.features === undefined ? undefined : list(values.features),
+    tenant: values.tenant,
+    unsupportedHash: values['unsupported-hash'],
+    externalId: values['external-id'],
+    providerMap: Object.keys(providerMap).length ? providerMap : undefined,
+    rolesFrom: values['roles-from'],
+    includePrivateMetadata: values['include-private-metadata'],
+    banned: values.banned,
+    inputFormat: values['input-format'],
+    legacyVerified: values['legacy-verified'],
+  };
+  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+}
+
+export async function run(argv, io) {
+  return guarded(io, 'convert', async () => {
+    const { values, positionals } = parse(argv, OPTIONS);
+    const [input] = positionals;
+    if (!input) throw new UsageError('missing the export file to convert');
+    if (!values.out) throw new UsageError('missing --out <dir>');
+    let options;
+    try {
+      options = convertOptions(values);
+      new (await import('../wasm.js')).default.Converter(options).free();
+    } catch (err) {
+      throw new UsageError(err.message);
+    }
+    const started = performance.now();
+    const progress = io.isTTY && !values.quiet ? tty(io.stderr) : () => {};
+    const result = await convertFile(input, { ...options, out: values.out, onProgress: progress });
+    if (io.isTTY && !values.quiet) io.stderr.write('\n');
+    if (!values.quiet) io.stdout.write(formatSummary(result, values.out, performance.now() - started));
+    return 0;
+  });
+}
+
+function tty(stream) {
+  let last = 0;
+  return (p) => {
+    const now = performance.now();
+    if (now - last < 100 && p.bytes < p.totalBytes) return;
+    last = now;
+    const pct = p.totalBytes ? Math.floor((100 * p.bytes) / p.totalBytes) : 100;
+    stream.write(`\rconverting: ${pct}% of ${(p.totalBytes / 1e6).toFixed(1)} MB, ${p.records} records`);
+  };
+}
+
+export function formatSummary({ summary: s, files }, out, ms) {
+  const lines = [
+    `${s.records} records: ${s.converted} converted, ${s.deferred} deferred, ${s.rejected} rejected`,
+    `${s.batches} batch file${s.batches === 1 ? '' : 's'} in ${out} (${(ms / 1000).toFixed(2)} s)`,
+    `report: ${out}/report.json`,
+  ];
+  for (const f of files.filter((f) => f.secret)) lines.push(`secret: ${f.path} (mode 0600; holds password digests, keep it safe)`);
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,68 @@
+// The Node conversion API: streams a file through the wasm Converter into an output directory.
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import core from './wasm.js';
+import { OutputDirectory } from './output-dir.js';
+
+const CHUNK_BYTES = 1 << 20;
+
+/**
+ * Converts a Clerk export file into SuperTokens bulk-import batches in `out`.
+ * @param {string} input path of the export
+ * @param {import('./index.js').ConvertFileOptions} options
+ * @returns {Promise<import('./index.js').ConvertResult>}
+ */
+export async function convertFile(input, options) {
+  const { out, onProgress, ...convertOptions } = options ?? {};
+  if (!out) throw Object.assign(new Error('convertFile needs an output directory: options.out'), { code: 'BAD_ARGUMENT' });
+  let size;
+  try {
+    const info = await stat(input);
+    if (!info.isFile()) throw new Error(`${input} is not a file`);
+    size = info.size;
+  } catch (cause) {
+    throw Object.assign(new Error(`cannot read ${input}: ${cause.code === 'ENOENT' ? 'no such file' : cause.message}`, { cause }), { code: 'INPUT_UNREADABLE' });
+  }
+  const converter = new core.Converter(convertOptions);
+  const dir = new OutputDirectory(out);
+  try {
+    const stream = createReadStream(input, { highWaterMark: CHUNK_BYTES });
+    for await (const chunk of stream) {
+      dir.write(converter.push(chunk));
+      onProgress?.({ ...converter.progress(), totalBytes: size });
+    }
+    dir.write(converter.finish());
+    const { bytes, ...summary } = converter.progress();
+    onProgress?.({ ...summary, bytes, totalBytes: size });
+    return { summary, files: dir.list() };
+  } catch (cause) {
+    if (cause?.code) throw cause;
+    throw Object.assign(new Error(`conversion of ${input} failed: ${cause?.message ?? cause}`, { cause }), { code: 'CONVERT_FAILED' });
+  } finally {
+    converter.free();
+  }
+}
+
+/**
+ * Converts an export held in memory (a string or bytes). For tests and small inputs; files
+ * should go through convertFile, which streams.
+ * @param {string | Uint8Array} input
+ * @param {import('./index.js').ConvertOptions} [options]
+ * @returns {{ summary: import('./index.js').Summary, files: Record<string, string> }}
+ */
+export function convertBytes(input, options) {
+  const bytes = typeof input === 'string' ? new TextEncoder().encode(input) : input;
+  const converter = new core.Converter(options ?? {});
+  const files = {};
+  const take = (pieces) => {
+    for (const p of pieces) files[p.name] = (p.append ? files[p.name] ?? '' : '') + p.text;
+  };
+  try {
+    take(converter.push(bytes));
+    take(converter.finish());
+    const { bytes: _consumed, ...summary } = converter.progress();
+    return { summary, files };
+  } finally {
+    converter.free();
+  }
+}

@@ -1,0 +1,42 @@
+import type { ConvertOptions, OutputFile, Progress } from '../pkg/clerk_to_supertokens.js';
+export type { ConvertOptions, OutputFile, Progress } from '../pkg/clerk_to_supertokens.js';
+export { Converter } from '../pkg/clerk_to_supertokens.js';
+
+/** What happened to every input record: records = converted + deferred + rejected. */
+export interface Summary {
+  records: number;
+  converted: number;
+  deferred: number;
+  rejected: number;
+  batches: number;
+}
+
+/** Progress of a file conversion. */
+export interface FileProgress extends Progress {
+  /** Size of the input file in bytes. */
+  totalBytes: number;
+}
+
+export interface ConvertFileOptions extends ConvertOptions {
+  /** Output directory; created if missing. Stale outputs of an earlier run are removed. */
+  out: string;
+  /** Called after every chunk (about 1 MiB) and once at the end. */
+  onProgress?: (progress: FileProgress) => void;
+}
+
+export interface ConvertResult {
+  summary: Summary;
+  /** Files written, sorted by name. `secret` files were created with mode 0600. */
+  files: { name: string; path: string; secret: boolean }[];
+}
+
+/**
+ * Streams a Clerk export into `options.out`: batch-0001.json, …, report.json and, for deferred
+ * users, lazy-migration.ndjson (mode 0600).
+ * Rejects with an Error whose `code` is `INPUT_UNREADABLE`, `BAD_ARGUMENT` or `CONVERT_FAILED`;
+ * an invalid option rejects with the core's message naming it.
+ */
+export function convertFile(input: string, options: ConvertFileOptions): Promise<ConvertResult>;
+
+/** Converts an export held in memory; returns the files as strings. */
+export function convertBytes(input: string | Uint8Array, options?: ConvertOptions): { summary: Summary; files: Record<string, string> };

@@ -1,0 +1,5 @@
+// clerk-to-supertokens, the Node API. See index.d.ts for the types.
+import core from './wasm.js';
+
+export { convertFile, convertBytes } from './convert.js';
+export const Converter = core.Converter;
