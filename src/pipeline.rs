@@ -11,7 +11,7 @@
 use crate::clerk::{ClerkUser, CsvUserReader, RecordReader, RecordSink, ACCEPTED_SHAPES};
 use crate::convert::{convert_user, Outcome};
 use crate::options::{InputFormat, Options};
-use crate::report::{Diagnostic, DiagnosticCode as Code, Location, Severity, Summary};
+use crate::report::{Diagnostic, DiagnosticCode as Code, Location, Severity, Stats, Summary};
 use serde::Serialize;
 use std::collections::HashSet;
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -187,6 +187,7 @@ impl State {
 struct Writer {
     batch_size: usize,
     summary: Summary,
+    stats: Stats,
     batch: String,
     batch_users: usize,
     report: String,
@@ -205,6 +206,7 @@ impl Writer {
         Writer {
             batch_size,
             summary: Summary::default(),
+            stats: Stats::default(),
             batch: String::new(),
             batch_users: 0,
             report: String::new(),
@@ -283,6 +285,8 @@ impl Writer {
         }
         self.report.push_str("\n],\"summary\":");
         self.report.push_str(&serde_json::to_string(&self.summary).unwrap_or_default());
+        self.report.push_str(",\"stats\":");
+        self.report.push_str(&serde_json::to_string(&self.stats).unwrap_or_default());
         self.report.push_str("}\n");
         self.take_output()
     }
@@ -300,6 +304,7 @@ impl RecordSink for State {
             w.located(at, d);
             return;
         }
+        w.stats.count(&user);
         let conversion = convert_user(&user, &self.options, &mut crate::hashes::random_password);
         for warning in conversion.warnings {
             w.located(at, warning);

@@ -175,6 +175,49 @@ impl Summary {
     }
 }
 
+/// What the input holds, for the page's charts and the operator's planning: the hasher mix,
+/// verified and unverified identities, and the MFA share. Counted over users read, whatever
+/// became of them.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Stats {
+    /// Users per password hasher name; users without a password count under `none`.
+    pub hashers: std::collections::BTreeMap<String, u64>,
+    /// Verified email addresses.
+    pub emails_verified: u64,
+    /// Unverified email addresses.
+    pub emails_unverified: u64,
+    /// Verified phone numbers.
+    pub phones_verified: u64,
+    /// Unverified phone numbers.
+    pub phones_unverified: u64,
+    /// Linked OAuth accounts.
+    pub external_accounts: u64,
+    /// Users with a TOTP secret.
+    pub users_with_totp: u64,
+}
+
+impl Stats {
+    /// Counts one user.
+    pub fn count(&mut self, user: &crate::ClerkUser<'_>) {
+        let hasher = user.password.as_ref().map_or("none", |p| p.hasher.name());
+        match self.hashers.get_mut(hasher) {
+            Some(n) => *n += 1,
+            None => {
+                self.hashers.insert(hasher.to_string(), 1);
+            }
+        }
+        for e in &user.emails {
+            *if e.verified { &mut self.emails_verified } else { &mut self.emails_unverified } += 1;
+        }
+        for p in &user.phones {
+            *if p.verified { &mut self.phones_verified } else { &mut self.phones_unverified } += 1;
+        }
+        self.external_accounts += user.external_accounts.len() as u64;
+        self.users_with_totp += u64::from(user.totp_secret.is_some());
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -169,3 +169,14 @@ fn an_empty_file_and_a_header_only_file_report_and_reconcile() {
     let files = convert(b"id,primary_email_address\n", options("{}"));
     assert_eq!(report(&files)["summary"]["records"], 0);
 }
+
+#[test]
+fn the_report_counts_the_hasher_mix_identities_and_mfa_share() {
+    let files = convert(&sample("dashboard-export.SYNTHETIC.csv"), options("{}"));
+    assert_eq!(
+        report(&files)["stats"],
+        json!({"hashers":{"bcrypt":2,"none":1,"pbkdf2_sha256_django":1},
+               "emailsVerified":4,"emailsUnverified":2,"phonesVerified":1,"phonesUnverified":0,
+               "externalAccounts":0,"usersWithTotp":1})
+    );
+}
