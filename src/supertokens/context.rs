@@ -38,17 +38,14 @@ pub struct CoreContext {
 impl CoreContext {
     /// `Some(true)` when `name` is enabled, `None` when the features are unknown.
     pub fn has_feature(&self, name: &str) -> Option<bool> {
-        self.features
-            .as_ref()
-            .map(|f| f.iter().any(|n| n == name))
+        self.features.as_ref().map(|f| f.iter().any(|n| n == name))
     }
 
     /// `Utils.isAccountLinkingEnabled`: `account_linking` or `mfa` (§4.4 step 6).
     pub fn account_linking_enabled(&self) -> Option<bool> {
-        self.features.as_ref().map(|f| {
-            f.iter()
-                .any(|n| n == "account_linking" || n == "mfa")
-        })
+        self.features
+            .as_ref()
+            .map(|f| f.iter().any(|n| n == "account_linking" || n == "mfa"))
     }
 
     /// Whether a normalised tenant id exists; `None` when the tenants are unknown.
@@ -176,7 +173,10 @@ mod tests {
         assert_eq!(c.role_exists("admin"), None);
         assert_eq!(c.tenant_pool("public"), Some("a"));
         assert!(serde_json::from_str::<CoreContext>(r#"{"feature":[]}"#).is_err());
-        assert_eq!(serde_json::from_str::<CoreContext>("{}").unwrap(), CoreContext::default());
+        assert_eq!(
+            serde_json::from_str::<CoreContext>("{}").unwrap(),
+            CoreContext::default()
+        );
     }
 
     #[test]
@@ -186,7 +186,10 @@ mod tests {
         s.insert(SkippedCheck::TimeJoinedInFuture);
         s.insert(SkippedCheck::MfaFeature);
         s.insert(SkippedCheck::MfaFeature);
-        assert_eq!(s.to_vec(), vec![SkippedCheck::MfaFeature, SkippedCheck::TimeJoinedInFuture]);
+        assert_eq!(
+            s.to_vec(),
+            vec![SkippedCheck::MfaFeature, SkippedCheck::TimeJoinedInFuture]
+        );
         assert_eq!(
             serde_json::to_string(&SkippedCheck::TimeJoinedInFuture).unwrap(),
             r#""time-joined-in-future""#

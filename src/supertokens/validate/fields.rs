@@ -47,12 +47,14 @@ impl<'o> FieldReader<'o, '_> {
 
     /// INTEGER: any JSON number, narrowed to `int` as Gson does.
     pub fn integer(&mut self, key: &str, suffix: &str) -> Option<i32> {
-        self.number(key, suffix).map(|n| low_bits_of_truncation(n) as u32 as i32)
+        self.number(key, suffix)
+            .map(|n| low_bits_of_truncation(n) as u32 as i32)
     }
 
     /// LONG: any JSON number, narrowed to `long` as Gson does (message label `integer`).
     pub fn long(&mut self, key: &str, suffix: &str) -> Option<i64> {
-        self.number(key, suffix).map(|n| low_bits_of_truncation(n) as i64)
+        self.number(key, suffix)
+            .map(|n| low_bits_of_truncation(n) as i64)
     }
 
     fn number(&mut self, key: &str, suffix: &str) -> Option<&'o Number> {
@@ -100,8 +102,7 @@ impl<'o> FieldReader<'o, '_> {
         let value = self.present(key, required, suffix)?;
         match value {
             Value::Array(a)
-                if a
-                    .iter()
+                if a.iter()
                     .all(|e| e.as_str().is_some_and(|s| !java::is_blank(s))) =>
             {
                 Some(a)
@@ -175,19 +176,36 @@ mod tests {
     fn read<T>(v: Value, f: impl FnOnce(&mut FieldReader) -> T) -> (T, Vec<String>) {
         let mut errors = Vec::new();
         let object = v.as_object().cloned().unwrap_or_default();
-        let out = f(&mut FieldReader { object: &object, errors: &mut errors });
+        let out = f(&mut FieldReader {
+            object: &object,
+            errors: &mut errors,
+        });
         (out, errors)
     }
 
     #[test]
     fn null_and_blank_are_type_errors_missing_is_required() {
-        let (v, e) = read(json!({"k": null}), |r| r.string("k", false, ".").map(str::to_owned));
-        assert_eq!((v, e), (None, vec!["k should be of type string.".to_string()]));
-        let (v, e) = read(json!({"k": " \u{1C}"}), |r| r.string("k", true, ".").map(str::to_owned));
-        assert_eq!((v, e), (None, vec!["k should be of type string.".to_string()]));
-        let (v, e) = read(json!({"k": "\u{A0}"}), |r| r.string("k", true, ".").map(str::to_owned));
+        let (v, e) = read(json!({"k": null}), |r| {
+            r.string("k", false, ".").map(str::to_owned)
+        });
+        assert_eq!(
+            (v, e),
+            (None, vec!["k should be of type string.".to_string()])
+        );
+        let (v, e) = read(json!({"k": " \u{1C}"}), |r| {
+            r.string("k", true, ".").map(str::to_owned)
+        });
+        assert_eq!(
+            (v, e),
+            (None, vec!["k should be of type string.".to_string()])
+        );
+        let (v, e) = read(json!({"k": "\u{A0}"}), |r| {
+            r.string("k", true, ".").map(str::to_owned)
+        });
         assert_eq!((v, e), (Some("\u{A0}".to_string()), vec![]));
-        let (v, e) = read(json!({}), |r| r.string("k", true, " for x").map(str::to_owned));
+        let (v, e) = read(json!({}), |r| {
+            r.string("k", true, " for x").map(str::to_owned)
+        });
         assert_eq!((v, e), (None, vec!["k is required for x".to_string()]));
         let (v, e) = read(json!({}), |r| r.string("k", false, ".").map(str::to_owned));
         assert_eq!((v, e), (None, vec![]));
@@ -195,12 +213,30 @@ mod tests {
 
     #[test]
     fn arrays_check_every_element() {
-        let (v, e) = read(json!({"k": ["a", " "]}), |r| r.array_of_string("k", false, ".").is_some());
-        assert_eq!((v, e), (false, vec!["k should be of type array of string.".to_string()]));
-        let (v, _) = read(json!({"k": []}), |r| r.array_of_object("k", true, ".").is_some());
+        let (v, e) = read(json!({"k": ["a", " "]}), |r| {
+            r.array_of_string("k", false, ".").is_some()
+        });
+        assert_eq!(
+            (v, e),
+            (
+                false,
+                vec!["k should be of type array of string.".to_string()]
+            )
+        );
+        let (v, _) = read(json!({"k": []}), |r| {
+            r.array_of_object("k", true, ".").is_some()
+        });
         assert!(v);
-        let (v, e) = read(json!({"k": [{}, 1]}), |r| r.array_of_object("k", true, ".").is_some());
-        assert_eq!((v, e), (false, vec!["k should be of type array of object.".to_string()]));
+        let (v, e) = read(json!({"k": [{}, 1]}), |r| {
+            r.array_of_object("k", true, ".").is_some()
+        });
+        assert_eq!(
+            (v, e),
+            (
+                false,
+                vec!["k should be of type array of object.".to_string()]
+            )
+        );
     }
 
     #[test]
@@ -223,15 +259,24 @@ mod tests {
         let (v, e) = read(json!({"k": "5"}), |r| r.long("k", " for a loginMethod"));
         assert_eq!(
             (v, e),
-            (None, vec!["k should be of type integer for a loginMethod".to_string()])
+            (
+                None,
+                vec!["k should be of type integer for a loginMethod".to_string()]
+            )
         );
     }
 
     #[test]
     fn booleans_and_objects_are_strict() {
         let (v, e) = read(json!({"k": "true"}), |r| r.boolean("k", "."));
-        assert_eq!((v, e), (None, vec!["k should be of type boolean.".to_string()]));
+        assert_eq!(
+            (v, e),
+            (None, vec!["k should be of type boolean.".to_string()])
+        );
         let (v, e) = read(json!({"k": []}), |r| r.object("k", ".").is_some());
-        assert_eq!((v, e), (false, vec!["k should be of type object.".to_string()]));
+        assert_eq!(
+            (v, e),
+            (false, vec!["k should be of type object.".to_string()])
+        );
     }
 }

@@ -104,6 +104,9 @@ mod tests {
     fn elements_print_compactly() {
         assert_eq!(element_to_string(&json!(null)), "null");
         assert_eq!(element_to_string(&json!("x")), r#""x""#);
-        assert_eq!(element_to_string(&json!([1, true, {"a": "b"}])), r#"[1,true,{"a":"b"}]"#);
+        assert_eq!(
+            element_to_string(&json!([1, true, {"a": "b"}])),
+            r#"[1,true,{"a":"b"}]"#
+        );
     }
 }

@@ -101,12 +101,16 @@ impl UserCheck<'_> {
         &mut self,
         user: &'a Map<String, Value>,
     ) -> Result<Vec<CheckedLoginMethod<'a>>, CoreCrash> {
-        let mut reader = FieldReader { object: user, errors: &mut self.errors };
+        let mut reader = FieldReader {
+            object: user,
+            errors: &mut self.errors,
+        };
         let Some(methods) = reader.array_of_object("loginMethods", true, ".") else {
             return Ok(Vec::new());
         };
         if methods.is_empty() {
-            self.errors.push("At least one loginMethod is required.".to_owned());
+            self.errors
+                .push("At least one loginMethod is required.".to_owned());
             return Ok(Vec::new());
         }
         if methods.len() > 1 {
@@ -123,7 +127,8 @@ impl UserCheck<'_> {
             .filter(|m| m.get("isPrimary") == Some(&Value::Bool(true)))
             .count();
         for _ in 1..primaries {
-            self.errors.push("No two loginMethods can have isPrimary as true.".to_owned());
+            self.errors
+                .push("No two loginMethods can have isPrimary as true.".to_owned());
         }
         let mut checked = Vec::with_capacity(methods.len());
         for method in methods.iter().filter_map(Value::as_object) {
@@ -139,14 +144,18 @@ impl UserCheck<'_> {
         &mut self,
         method: &'a Map<String, Value>,
     ) -> Result<Option<CheckedLoginMethod<'a>>, CoreCrash> {
-        let mut r = FieldReader { object: method, errors: &mut self.errors };
+        let mut r = FieldReader {
+            object: method,
+            errors: &mut self.errors,
+        };
         let recipe_id = r.string("recipeId", true, LM);
         let tenant_ids = r.array_of_string("tenantIds", false, LM);
         let is_verified = r.boolean("isVerified", LM).unwrap_or(false);
         let is_primary = r.boolean("isPrimary", LM).unwrap_or(false);
         let time_joined = r.long("timeJoinedInMSSinceEpoch", " for a loginMethod");
 
-        let known = recipe_id.filter(|r| matches!(*r, "emailpassword" | "thirdparty" | "passwordless"));
+        let known =
+            recipe_id.filter(|r| matches!(*r, "emailpassword" | "thirdparty" | "passwordless"));
         if recipe_id.is_some() && known.is_none() {
             self.errors.push(
                 "Invalid recipeId for loginMethod. Pass one of emailpassword, thirdparty or, passwordless!"
@@ -156,14 +165,15 @@ impl UserCheck<'_> {
         let tenant_ids = self.tenant_ids(tenant_ids, TenantOwner::LoginMethod(recipe_id));
         if let Some(t) = time_joined {
             match self.ctx.now_ms {
-                Some(now) if t > now => {
-                    self.errors.push("timeJoined cannot be in future for a loginMethod.".to_owned())
-                }
+                Some(now) if t > now => self
+                    .errors
+                    .push("timeJoined cannot be in future for a loginMethod.".to_owned()),
                 None => self.skipped.insert(SkippedCheck::TimeJoinedInFuture),
                 _ => {}
             }
             if t < 0 {
-                self.errors.push("timeJoined cannot be < 0 for a loginMethod.".to_owned());
+                self.errors
+                    .push("timeJoined cannot be < 0 for a loginMethod.".to_owned());
             }
         }
         let Some(recipe_id) = known else {
@@ -197,7 +207,10 @@ impl UserCheck<'_> {
         method: &'a Map<String, Value>,
         m: &mut CheckedLoginMethod<'a>,
     ) -> Result<(), CoreCrash> {
-        let mut r = FieldReader { object: method, errors: &mut self.errors };
+        let mut r = FieldReader {
+            object: method,
+            errors: &mut self.errors,
+        };
         m.email = r.string("email", true, EP);
         m.password_hash = r.string("passwordHash", false, EP);
         m.hashing_algorithm = r.string("hashingAlgorithm", false, EP);
@@ -224,7 +237,8 @@ impl UserCheck<'_> {
             return Ok(());
         };
         if java::utf16_len_exceeds(hash, 256) {
-            self.errors.push("passwordHash is too long. Max length is 256.".to_owned());
+            self.errors
+                .push("passwordHash is too long. Max length is 256.".to_owned());
         }
         if algorithm == HashingAlgorithm::FirebaseScrypt {
             match self.ctx.firebase_signer_key_set {
@@ -240,37 +254,55 @@ impl UserCheck<'_> {
     }
 
     fn thirdparty<'a>(&mut self, method: &'a Map<String, Value>, m: &mut CheckedLoginMethod<'a>) {
-        let mut r = FieldReader { object: method, errors: &mut self.errors };
+        let mut r = FieldReader {
+            object: method,
+            errors: &mut self.errors,
+        };
         m.email = r.string("email", true, TP);
         m.third_party_id = r.string("thirdPartyId", true, TP);
         m.third_party_user_id = r.string("thirdPartyUserId", true, TP);
         self.email_length(m.email);
-        if let Some(id) = m.third_party_id.filter(|id| java::utf16_len_exceeds(id, 28)) {
-            self.errors.push(format!("thirdPartyId {id} is too long. Max length is 28."));
+        if let Some(id) = m
+            .third_party_id
+            .filter(|id| java::utf16_len_exceeds(id, 28))
+        {
+            self.errors
+                .push(format!("thirdPartyId {id} is too long. Max length is 28."));
         }
-        if let Some(id) = m.third_party_user_id.filter(|id| java::utf16_len_exceeds(id, 256)) {
-            self.errors.push(format!("thirdPartyUserId {id} is too long. Max length is 256."));
+        if let Some(id) = m
+            .third_party_user_id
+            .filter(|id| java::utf16_len_exceeds(id, 256))
+        {
+            self.errors.push(format!(
+                "thirdPartyUserId {id} is too long. Max length is 256."
+            ));
         }
     }
 
     fn passwordless<'a>(&mut self, method: &'a Map<String, Value>, m: &mut CheckedLoginMethod<'a>) {
-        let mut r = FieldReader { object: method, errors: &mut self.errors };
+        let mut r = FieldReader {
+            object: method,
+            errors: &mut self.errors,
+        };
         m.email = r.string("email", false, PL);
         m.phone_number = r.string("phoneNumber", false, PL);
         self.email_length(m.email);
         if let Some(p) = m.phone_number.filter(|p| java::utf16_len_exceeds(p, 256)) {
-            self.errors.push(format!("phoneNumber {p} is too long. Max length is 256."));
+            self.errors
+                .push(format!("phoneNumber {p} is too long. Max length is 256."));
         }
         if m.email.is_none() && m.phone_number.is_none() {
-            self.errors
-                .push("Either email or phoneNumber is required for a passwordless recipe.".to_owned());
+            self.errors.push(
+                "Either email or phoneNumber is required for a passwordless recipe.".to_owned(),
+            );
         }
     }
 
     /// The core checks `> 255` but says 256 (§4.4).
     fn email_length(&mut self, email: Option<&str>) {
         if let Some(e) = email.filter(|e| java::utf16_len_exceeds(e, 255)) {
-            self.errors.push(format!("email {e} is too long. Max length is 256."));
+            self.errors
+                .push(format!("email {e} is too long. Max length is 256."));
         }
     }
 }
@@ -304,7 +336,10 @@ impl CheckedLoginMethod<'_> {
             Some(_) => self.password_hash.map(java::trim),
             None => self.password_hash,
         };
-        let algorithm = self.algorithm.map(HashingAlgorithm::name).or(self.hashing_algorithm);
+        let algorithm = self
+            .algorithm
+            .map(HashingAlgorithm::name)
+            .or(self.hashing_algorithm);
         let phone = self.phone_number.map(phone::normalise_phone_number);
         let fields = [
             ("email", email.as_deref()),

@@ -97,7 +97,11 @@ pub(crate) struct UserCheck<'c> {
 impl<'c> RequestValidator<'c> {
     /// A validator for one request against the target core described by `ctx`.
     pub fn new(ctx: &'c CoreContext) -> Self {
-        RequestValidator { ctx, external_ids: HashSet::new(), skipped: SkippedChecks::default() }
+        RequestValidator {
+            ctx,
+            external_ids: HashSet::new(),
+            skipped: SkippedChecks::default(),
+        }
     }
 
     /// Validates the next user of the request (spec §4): the core's errors in its order.
@@ -105,14 +109,27 @@ impl<'c> RequestValidator<'c> {
     /// Never panics, whatever the JSON. A non-object `user` is a crash (§1.2 step 5).
     pub fn validate_user(&mut self, user: &Value) -> UserVerdict {
         let Some(object) = user.as_object() else {
-            let crash = CoreCrash::NotAnObject { element: gson::element_to_string(user) };
-            return UserVerdict { errors: Vec::new(), core_would_crash: true, crash: Some(crash) };
+            let crash = CoreCrash::NotAnObject {
+                element: gson::element_to_string(user),
+            };
+            return UserVerdict {
+                errors: Vec::new(),
+                core_would_crash: true,
+                crash: Some(crash),
+            };
         };
-        let mut check =
-            UserCheck { ctx: self.ctx, errors: Vec::new(), skipped: SkippedChecks::default() };
+        let mut check = UserCheck {
+            ctx: self.ctx,
+            errors: Vec::new(),
+            skipped: SkippedChecks::default(),
+        };
         let crash = check.user(object, &mut self.external_ids).err();
         self.skipped.extend(check.skipped);
-        UserVerdict { errors: check.errors, core_would_crash: crash.is_some(), crash }
+        UserVerdict {
+            errors: check.errors,
+            core_would_crash: crash.is_some(),
+            crash,
+        }
     }
 
     /// The checks skipped so far because the context did not say enough (§5).

@@ -94,8 +94,14 @@ mod tests {
 
     #[test]
     fn algorithm_names_are_trimmed_and_upper_cased() {
-        assert_eq!(HashingAlgorithm::parse(" bcrypt\n"), Some(HashingAlgorithm::Bcrypt));
-        assert_eq!(HashingAlgorithm::parse("Firebase_Scrypt"), Some(HashingAlgorithm::FirebaseScrypt));
+        assert_eq!(
+            HashingAlgorithm::parse(" bcrypt\n"),
+            Some(HashingAlgorithm::Bcrypt)
+        );
+        assert_eq!(
+            HashingAlgorithm::parse("Firebase_Scrypt"),
+            Some(HashingAlgorithm::FirebaseScrypt)
+        );
         assert_eq!(HashingAlgorithm::parse("argon2id"), None);
         assert_eq!(HashingAlgorithm::parse("\u{A0}bcrypt"), None);
     }
@@ -105,10 +111,16 @@ mod tests {
         let b = HashingAlgorithm::Bcrypt;
         assert!(b.check_format("$2a").is_ok());
         assert!(b.check_format("$2y$10$abc").is_ok());
-        assert_eq!(b.check_format("$2c$"), Err("Password hash is in invalid BCrypt format"));
+        assert_eq!(
+            b.check_format("$2c$"),
+            Err("Password hash is in invalid BCrypt format")
+        );
         let a = HashingAlgorithm::Argon2;
         assert!(a.check_format("$argon2id$v=19").is_ok());
-        assert_eq!(a.check_format("argon2"), Err("Password hash is in invalid Argon2 format"));
+        assert_eq!(
+            a.check_format("argon2"),
+            Err("Password hash is in invalid Argon2 format")
+        );
     }
 
     #[test]

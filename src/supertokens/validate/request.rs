@@ -44,7 +44,9 @@ impl RequestVerdict {
     /// The body parsed as JSON, for bodies that are JSON text (a client must try this on any
     /// status, §1.1). `None` for plain-text bodies and for an unpredictable 200.
     pub fn body_json(&self) -> Option<Value> {
-        self.body.as_deref().and_then(|b| serde_json::from_str(b).ok())
+        self.body
+            .as_deref()
+            .and_then(|b| serde_json::from_str(b).ok())
     }
 
     /// Whether the core would stage the users.
@@ -104,7 +106,13 @@ pub fn validate_request(body: &Value, ctx: &CoreContext) -> RequestVerdict {
     } else {
         (400, Some(invalid_users_body(&verdicts)))
     };
-    RequestVerdict { status, body, users: verdicts, crashed_at: None, skipped_checks }
+    RequestVerdict {
+        status,
+        body,
+        users: verdicts,
+        crashed_at: None,
+        skipped_checks,
+    }
 }
 
 /// `{"error":"...","users":[{"index":i,"errors":[...]},...]}`, invalid users only.
@@ -149,7 +157,9 @@ pub struct ImportVerdict {
 impl ImportVerdict {
     /// The body parsed as JSON, when it is JSON text.
     pub fn body_json(&self) -> Option<Value> {
-        self.body.as_deref().and_then(|b| serde_json::from_str(b).ok())
+        self.body
+            .as_deref()
+            .and_then(|b| serde_json::from_str(b).ok())
     }
 }
 
@@ -176,5 +186,10 @@ pub fn validate_import_user(user: &Value, ctx: &CoreContext) -> ImportVerdict {
         out.push('}');
         (400, Some(out))
     };
-    ImportVerdict { status, body, user: Some(verdict), skipped_checks: validator.skipped_checks() }
+    ImportVerdict {
+        status,
+        body,
+        user: Some(verdict),
+        skipped_checks: validator.skipped_checks(),
+    }
 }

@@ -21,7 +21,10 @@ impl UserCheck<'_> {
         user: &Map<String, Value>,
         external_ids: &mut HashSet<Box<str>>,
     ) -> Result<(), CoreCrash> {
-        let mut r = FieldReader { object: user, errors: &mut self.errors };
+        let mut r = FieldReader {
+            object: user,
+            errors: &mut self.errors,
+        };
         let external_user_id = r.string("externalUserId", false, ".");
         r.object("userMetadata", ".");
         let roles = self.roles(user)?;
@@ -30,7 +33,9 @@ impl UserCheck<'_> {
 
         if let Some(id) = external_user_id {
             if java::utf16_len_exceeds(id, 128) {
-                self.errors.push(format!("externalUserId {id} is too long. Max length is 128."));
+                self.errors.push(format!(
+                    "externalUserId {id} is too long. Max length is 128."
+                ));
             }
             if external_ids.contains(id) {
                 self.errors.push(format!(
@@ -50,19 +55,26 @@ impl UserCheck<'_> {
         &mut self,
         user: &'a Map<String, Value>,
     ) -> Result<Option<Vec<Vec<Cow<'a, str>>>>, CoreCrash> {
-        let mut r = FieldReader { object: user, errors: &mut self.errors };
+        let mut r = FieldReader {
+            object: user,
+            errors: &mut self.errors,
+        };
         let Some(roles) = r.array_of_object("userRoles", false, ".") else {
             return Ok(None);
         };
         let mut tenant_lists = Vec::with_capacity(roles.len());
         for role in roles.iter().filter_map(Value::as_object) {
-            let mut r = FieldReader { object: role, errors: &mut self.errors };
+            let mut r = FieldReader {
+                object: role,
+                errors: &mut self.errors,
+            };
             let name = r.string("role", true, ROLE);
             let tenant_ids = r.array_of_string("tenantIds", true, ROLE);
             // The core calls `role.length()` on the missing role: NullPointerException, 500.
             let name = name.ok_or(CoreCrash::RoleMissing)?;
             if java::utf16_len_exceeds(name, 255) {
-                self.errors.push(format!("role {name} is too long. Max length is 255."));
+                self.errors
+                    .push(format!("role {name} is too long. Max length is 255."));
             }
             let trimmed = java::trim(name);
             match self.ctx.role_exists(trimmed) {
@@ -77,35 +89,48 @@ impl UserCheck<'_> {
 
     /// §4.2.
     fn totp_devices(&mut self, user: &Map<String, Value>) {
-        let mut r = FieldReader { object: user, errors: &mut self.errors };
+        let mut r = FieldReader {
+            object: user,
+            errors: &mut self.errors,
+        };
         let Some(devices) = r.array_of_object("totpDevices", false, ".") else {
             return;
         };
         match self.ctx.has_feature("mfa") {
             Some(false) => {
-                self.errors.push("MFA must be enabled to import totp devices.".to_owned());
+                self.errors
+                    .push("MFA must be enabled to import totp devices.".to_owned());
                 return;
             }
             None => self.skipped.insert(SkippedCheck::MfaFeature),
             Some(true) => {}
         }
         for device in devices.iter().filter_map(Value::as_object) {
-            let mut r = FieldReader { object: device, errors: &mut self.errors };
+            let mut r = FieldReader {
+                object: device,
+                errors: &mut self.errors,
+            };
             let secret = r.string("secretKey", true, TOTP);
             let period = r.integer("period", TOTP);
             let skew = r.integer("skew", TOTP);
             let name = r.string("deviceName", false, TOTP);
             if let Some(s) = secret.filter(|s| java::utf16_len_exceeds(s, 256)) {
-                self.errors.push(format!("TOTP secretKey {s} is too long. Max length is 256."));
+                self.errors.push(format!(
+                    "TOTP secretKey {s} is too long. Max length is 256."
+                ));
             }
             if period.is_some_and(|p| p < 1) {
-                self.errors.push("period should be > 0 for a totp device.".to_owned());
+                self.errors
+                    .push("period should be > 0 for a totp device.".to_owned());
             }
             if skew.is_some_and(|s| s < 0) {
-                self.errors.push("skew should be >= 0 for a totp device.".to_owned());
+                self.errors
+                    .push("skew should be >= 0 for a totp device.".to_owned());
             }
             if let Some(n) = name.filter(|n| java::utf16_len_exceeds(n, 256)) {
-                self.errors.push(format!("TOTP deviceName {n} is too long. Max length is 256."));
+                self.errors.push(format!(
+                    "TOTP deviceName {n} is too long. Max length is 256."
+                ));
             }
         }
     }
@@ -118,7 +143,9 @@ impl UserCheck<'_> {
     ) {
         for tenant in roles.iter().flatten().flatten() {
             if tenant != PUBLIC_TENANT
-                && !methods.iter().any(|m| m.tenant_ids.iter().any(|t| t == tenant))
+                && !methods
+                    .iter()
+                    .any(|m| m.tenant_ids.iter().any(|t| t == tenant))
             {
                 self.errors.push(format!(
                     "TenantId {tenant} for a user role does not exist in loginMethods."
