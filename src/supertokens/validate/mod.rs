@@ -12,7 +12,7 @@
 mod fields;
 mod gson;
 mod login_method;
-mod password_hash;
+pub(crate) mod password_hash;
 mod request;
 mod user;
 
