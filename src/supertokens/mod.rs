@@ -1,5 +1,19 @@
 //! Output: SuperTokens bulk-import users, and the core's own rules for them.
 
+pub mod context;
+pub mod java;
 pub mod model;
+pub mod normalised;
+pub mod phone;
+pub mod preflight;
+pub mod requirements;
+pub mod validate;
 
+pub use context::{CoreContext, SkippedCheck};
 pub use model::{BulkImportUser, LoginMethod, RecipeId, TotpDevice, UserRole};
+pub use preflight::{Preflight, PreflightWarning, PrimaryUserRule};
+pub use requirements::Requirements;
+pub use validate::{
+    validate_import_user, validate_request, CoreCrash, ImportVerdict, RequestValidator,
+    RequestVerdict, UserVerdict,
+};
