@@ -3,7 +3,7 @@
 // cli/<command>.js and exports `summary`, `help` and `run(argv, io) -> exit code`.
 import { pathToFileURL } from 'node:url';
 
-const COMMANDS = ['convert'];
+const COMMANDS = ['convert', 'validate'];
 
 const usage = async () => {
   const lines = ['Usage: clerk-to-supertokens <command> [options]', '', 'Commands:'];

@@ -1,5 +1,5 @@
-import type { ConvertOptions, OutputFile, Progress } from '../pkg/clerk_to_supertokens.js';
-export type { ConvertOptions, OutputFile, Progress } from '../pkg/clerk_to_supertokens.js';
+import type { ConvertOptions, OutputFile, Progress, CoreContext, RequestVerdict } from '../pkg/clerk_to_supertokens.js';
+export type { ConvertOptions, OutputFile, Progress, CoreContext, RequestVerdict, UserVerdict } from '../pkg/clerk_to_supertokens.js';
 export { Converter } from '../pkg/clerk_to_supertokens.js';
 
 /** What happened to every input record: records = converted + deferred + rejected. */
@@ -40,3 +40,14 @@ export function convertFile(input: string, options: ConvertFileOptions): Promise
 
 /** Converts an export held in memory; returns the files as strings. */
 export function convertBytes(input: string | Uint8Array, options?: ConvertOptions): { summary: Summary; files: Record<string, string> };
+
+/**
+ * What the SuperTokens core would answer to POST /bulk-import/users with `body` (JSON text or
+ * an object), with the core's own messages in its order. Parts of `context` left out are
+ * unknown: the checks needing them are skipped and listed in `skippedChecks`.
+ * Throws an Error only for an invalid context (a misspelt key, say).
+ */
+export function validateBulkImport(body: string | object, context?: CoreContext): RequestVerdict;
+
+/** The exact body text the core would answer for a verdict (`{"status":"OK"}` when accepted). */
+export function responseBody(verdict: RequestVerdict): string;

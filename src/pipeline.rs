@@ -12,6 +12,8 @@ use crate::clerk::{ClerkUser, CsvUserReader, RecordReader, RecordSink, ACCEPTED_
 use crate::convert::{convert_user, Outcome};
 use crate::options::{InputFormat, Options};
 use crate::report::{Diagnostic, DiagnosticCode as Code, Location, Severity, Stats, Summary};
+use crate::supertokens::{CoreContext, Preflight, RequestValidator};
+use std::rc::Rc;
 use serde::Serialize;
 use std::collections::HashSet;
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -158,11 +160,12 @@ impl RecordReader for Ignore {
     fn finish(&mut self, _: &mut dyn RecordSink) {}
 }
 
-/// The sink the readers feed: the options, and the [`Writer`] that accumulates output.
-/// Split in two so a converted user can borrow the options while the writer takes it.
+/// The sink the readers feed: the options, the core-parity checks, and the [`Writer`] that
+/// accumulates output. Split so a converted user can borrow the options while the writer takes it.
 struct State {
     options: Options,
     w: Writer,
+    checks: CoreChecks,
     bytes: u64,
     finished: bool,
 }
@@ -170,7 +173,8 @@ struct State {
 impl State {
     fn new(options: Options) -> Self {
         let w = Writer::new(options.batch_size);
-        State { options, w, bytes: 0, finished: false }
+        let checks = CoreChecks::new(&options);
+        State { options, w, checks, bytes: 0, finished: false }
     }
 
     fn take_output(&mut self) -> Vec<OutputFile> {
@@ -179,7 +183,58 @@ impl State {
 
     fn close(&mut self) -> Vec<OutputFile> {
         self.finished = true;
+        self.checks.report_skipped(&mut self.w);
         self.w.close()
+    }
+}
+
+/// What the core would say about each converted user: the validator in the context the
+/// options declare, one request per batch, and the preflight across the whole import.
+struct CoreChecks {
+    ctx: Rc<CoreContext>,
+    validator: RequestValidator<Rc<CoreContext>>,
+    preflight: Preflight,
+    skipped: std::collections::BTreeSet<crate::supertokens::SkippedCheck>,
+}
+
+impl CoreChecks {
+    fn new(options: &Options) -> Self {
+        let ctx = Rc::new(CoreContext {
+            features: Some(options.features.names().into_iter().map(String::from).collect()),
+            now_ms: Some(options.now_ms()),
+            ..CoreContext::default()
+        });
+        CoreChecks {
+            validator: RequestValidator::new(ctx.clone()),
+            ctx,
+            preflight: Preflight::new(),
+            skipped: Default::default(),
+        }
+    }
+
+    /// A new request starts with every batch: `externalUserId` uniqueness is per request.
+    fn next_batch(&mut self) {
+        self.skipped.extend(self.validator.skipped_checks());
+        self.validator = RequestValidator::new(self.ctx.clone());
+    }
+
+    /// Says once, at the end, which core rules could not be checked for lack of context.
+    fn report_skipped(&mut self, w: &mut Writer) {
+        self.skipped.extend(self.validator.skipped_checks());
+        if self.skipped.is_empty() {
+            return;
+        }
+        let names: Vec<String> = self
+            .skipped
+            .iter()
+            .filter_map(|c| serde_json::to_value(c).ok())
+            .filter_map(|v| v.as_str().map(String::from))
+            .collect();
+        w.diagnostic(Diagnostic::new(
+            Code::CoreRejected,
+            Severity::Info,
+            format!("not checked, because the core's context is unknown: {}", names.join(", ")),
+        ));
     }
 }
 
@@ -239,14 +294,17 @@ impl Writer {
         self.seen_ids.insert(h.finish())
     }
 
-    fn add_to_batch(&mut self, json: &str) {
+    /// Adds a user; true when that filled the batch and a new one (a new request) begins.
+    fn add_to_batch(&mut self, json: &str) -> bool {
         self.batch.push_str(if self.batch_users == 0 { "{\"users\":[\n" } else { ",\n" });
         self.batch.push_str(json);
         self.batch_users += 1;
         self.summary.converted += 1;
-        if self.batch_users == self.batch_size {
+        let full = self.batch_users == self.batch_size;
+        if full {
             self.flush_batch();
         }
+        full
     }
 
     fn flush_batch(&mut self) {
@@ -310,14 +368,34 @@ impl RecordSink for State {
             w.located(at, warning);
         }
         match conversion.outcome {
-            Outcome::Converted(u) => match serde_json::to_string(&u) {
-                Ok(json) => w.add_to_batch(&json),
-                Err(e) => {
+            Outcome::Converted(u) => {
+                let (json, value) = match (serde_json::to_string(&u), serde_json::to_value(&u)) {
+                    (Ok(json), Ok(value)) => (json, value),
+                    (Err(e), _) | (_, Err(e)) => {
+                        w.summary.rejected += 1;
+                        let d = Diagnostic::new(Code::InvalidValue, Severity::Error, format!("user could not be written as JSON: {e}"));
+                        w.located(at, d.user(user.id.as_ref()));
+                        return;
+                    }
+                };
+                let verdict = self.checks.validator.validate_user(&value);
+                if !verdict.errors.is_empty() || verdict.core_would_crash {
                     w.summary.rejected += 1;
-                    let d = Diagnostic::new(Code::InvalidValue, Severity::Error, format!("user could not be written as JSON: {e}"));
+                    let crash = verdict.crash.as_ref().map(|c| c.core_text());
+                    for message in verdict.errors.into_iter().chain(crash) {
+                        let d = Diagnostic::new(Code::CoreRejected, Severity::Error, message);
+                        w.located(at, d.user(user.id.as_ref()));
+                    }
+                    return;
+                }
+                for warning in self.checks.preflight.observe(&value) {
+                    let d = Diagnostic::new(Code::CoreWouldFail, Severity::Warning, warning.message);
                     w.located(at, d.user(user.id.as_ref()));
                 }
-            },
+                if w.add_to_batch(&json) {
+                    self.checks.next_batch();
+                }
+            }
             Outcome::Deferred(d) => {
                 w.summary.deferred += 1;
                 w.located(at, d);

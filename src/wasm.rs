@@ -4,6 +4,7 @@
 
 use crate::options::Options;
 use crate::pipeline;
+use crate::supertokens::{validate_request_text, CoreContext};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -46,6 +47,42 @@ export interface OutputFile {
   secret: boolean;
 }
 
+/** What is known about the target core; an absent field is unknown, and its checks are skipped. */
+export interface CoreContext {
+  /** Enabled features (GET /ee/featureflag), e.g. ["account_linking", "mfa"]. */
+  features?: string[];
+  /** Existing roles (GET /recipe/roles). */
+  roles?: string[];
+  /** Existing tenant ids ("public" always exists). */
+  tenants?: string[];
+  /** Tenant id -> user pool (database) id. */
+  tenantPools?: Record<string, string>;
+  /** Whether firebase_password_hashing_signer_key is configured. */
+  firebaseSignerKeySet?: boolean;
+  /** The core's clock, ms since the epoch (default: Date.now()). */
+  nowMs?: number;
+}
+
+/** The core's verdict on one user: its error messages, in its order. */
+export interface UserVerdict {
+  errors: string[];
+  /** The core would answer HTTP 500 for the whole request because of this user. */
+  coreWouldCrash: boolean;
+  /** Why, when coreWouldCrash: "role-missing", "firebase-signer-key-missing" or "not-an-object". */
+  crash?: { kind: string; element?: string };
+}
+
+/** What the core would answer to POST /bulk-import/users with this body. */
+export interface RequestVerdict {
+  status: 200 | 400 | 500;
+  /** The exact body text; null for a 200 that stages users (its body holds random UUIDs). */
+  body: string | null;
+  users: UserVerdict[];
+  crashedAt: number | null;
+  /** Checks skipped because the context did not say enough. */
+  skippedChecks: string[];
+}
+
 /** Counters so far. records = converted + deferred + rejected once finished. */
 export interface Progress {
   bytes: number;
@@ -69,21 +106,24 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
         .map_err(|e| JsError::new(&format!("internal error: result not representable in JavaScript: {e}")))
 }
 
+/// Reads a small options-like object through JSON text rather than serde-wasm-bindgen, which
+/// reads only the fields it knows and so cannot report a misspelt key.
+fn from_js_json<T: serde::de::DeserializeOwned + Default>(value: JsValue, what: &str) -> Result<T, JsError> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(T::default());
+    }
+    let text: String = js_sys::JSON::stringify(&value)
+        .map_err(|_| JsError::new(&format!("invalid {what}: not representable as JSON")))?
+        .into();
+    serde_json::from_str(&text).map_err(|e| {
+        let message = e.to_string();
+        let message = message.split(" at line ").next().unwrap_or_default();
+        JsError::new(&format!("invalid {what}: {message}"))
+    })
+}
+
 fn options_from_js(options: JsValue) -> Result<Options, JsError> {
-    let mut options: Options = if options.is_undefined() || options.is_null() {
-        Options::default()
-    } else {
-        // Through JSON text rather than serde-wasm-bindgen, which reads only the fields it
-        // knows and so cannot report a misspelt option.
-        let text: String = js_sys::JSON::stringify(&options)
-            .map_err(|_| JsError::new("invalid options: not representable as JSON"))?
-            .into();
-        serde_json::from_str(&text).map_err(|e| {
-            let message = e.to_string();
-            let message = message.split(" at line ").next().unwrap_or_default();
-            JsError::new(&format!("invalid options: {message}"))
-        })?
-    };
+    let mut options: Options = from_js_json(options, "options")?;
     options.now_ms.get_or_insert(js_sys::Date::now() as i64);
     Ok(options)
 }
@@ -130,6 +170,18 @@ impl Converter {
     pub fn progress(&self) -> Result<JsValue, JsError> {
         to_js(&self.inner.progress())
     }
+}
+
+/// What the SuperTokens core would answer to `POST /bulk-import/users` with `body` (JSON text),
+/// with its own messages in its own order. Throws only for an invalid `context`.
+#[wasm_bindgen(js_name = validateBulkImport, unchecked_return_type = "RequestVerdict")]
+pub fn validate_bulk_import(
+    body: &str,
+    #[wasm_bindgen(unchecked_param_type = "CoreContext | undefined")] context: JsValue,
+) -> Result<JsValue, JsError> {
+    let mut ctx: CoreContext = from_js_json(context, "context")?;
+    ctx.now_ms.get_or_insert(js_sys::Date::now() as i64);
+    to_js(&validate_request_text(body, &ctx))
 }
 
 fn finished() -> JsError {

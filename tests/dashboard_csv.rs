@@ -180,3 +180,36 @@ fn the_report_counts_the_hasher_mix_identities_and_mfa_share() {
                "externalAccounts":0,"usersWithTotp":1})
     );
 }
+
+#[test]
+fn a_user_the_core_would_reject_never_enters_a_batch_and_carries_the_core_message() {
+    let long = format!("{}@x.dev", "a".repeat(300));
+    let csv = format!("id,primary_email_address\nuser_1,{long}\nuser_2,ok@x.dev\n");
+    let files = convert(csv.as_bytes(), options("{}"));
+    let r = report(&files);
+    assert_eq!(r["summary"], json!({"records":2,"converted":1,"deferred":0,"rejected":1,"batches":1}));
+    let d = r["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "core-rejected" && d["severity"] == "error").unwrap();
+    assert_eq!(d["message"], format!("email {long} is too long. Max length is 256."));
+    assert_eq!((d["record"].as_u64(), d["line"].as_u64()), (Some(1), Some(2)));
+    assert_eq!(users(&files).len(), 1);
+}
+
+#[test]
+fn preflight_warns_about_conflicts_the_core_finds_only_later() {
+    let csv = "id,primary_email_address,password_digest,password_hasher\n\
+               user_1,same@x.dev,$2a$10$fgPOubgdJs90F1GK2u.Qye7Xyyi2ajrQJoB5LDG5bnITEvFR/xhZ.,bcrypt\n\
+               user_2,SAME@x.dev,$2a$10$fgPOubgdJs90F1GK2u.Qye7Xyyi2ajrQJoB5LDG5bnITEvFR/xhZ.,bcrypt\n\
+               user_3,pl@x.dev,,\n\
+               user_4,pl@x.dev,,\n";
+    let files = convert(csv.as_bytes(), options(r#"{"batchSize":1}"#));
+    let r = report(&files);
+    let warnings: Vec<(u64, String)> = r["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "core-would-fail")
+        .map(|d| (d["record"].as_u64().unwrap(), d["message"].as_str().unwrap()[..4].to_string()))
+        .collect();
+    assert_eq!(warnings, vec![(2, "E003".to_string()), (4, "E006".to_string())]);
+    assert_eq!(r["summary"]["converted"], 4);
+}

@@ -14,6 +14,6 @@ pub use model::{BulkImportUser, LoginMethod, RecipeId, TotpDevice, UserRole};
 pub use preflight::{Preflight, PreflightWarning, PrimaryUserRule};
 pub use requirements::Requirements;
 pub use validate::{
-    validate_import_user, validate_request, CoreCrash, ImportVerdict, RequestValidator,
+    validate_import_user, validate_request, validate_request_text, CoreCrash, ImportVerdict, RequestValidator,
     RequestVerdict, UserVerdict,
 };

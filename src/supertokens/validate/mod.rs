@@ -18,12 +18,13 @@ mod user;
 
 use serde::Serialize;
 use serde_json::Value;
+use std::borrow::Borrow;
 use std::collections::HashSet;
 
 use super::context::{CoreContext, SkippedCheck, SkippedChecks};
 
 pub use login_method::LOGIN_METHOD_ID_PLACEHOLDER;
-pub use request::{validate_import_user, validate_request, ImportVerdict, RequestVerdict};
+pub use request::{validate_import_user, validate_request, validate_request_text, ImportVerdict, RequestVerdict};
 
 /// Why the core would answer HTTP 500 instead of validating (spec §1.2, §4.1, §4.4).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -81,8 +82,8 @@ impl UserVerdict {
 ///
 /// It holds the raw `externalUserId`s seen so far, so create one per request (batch).
 #[derive(Debug)]
-pub struct RequestValidator<'c> {
-    ctx: &'c CoreContext,
+pub struct RequestValidator<C: Borrow<CoreContext>> {
+    ctx: C,
     external_ids: HashSet<Box<str>>,
     skipped: SkippedChecks,
 }
@@ -94,9 +95,11 @@ pub(crate) struct UserCheck<'c> {
     pub skipped: SkippedChecks,
 }
 
-impl<'c> RequestValidator<'c> {
-    /// A validator for one request against the target core described by `ctx`.
-    pub fn new(ctx: &'c CoreContext) -> Self {
+impl<C: Borrow<CoreContext>> RequestValidator<C> {
+    /// A validator for one request against the target core described by `ctx`: borrowed
+    /// (`&CoreContext`) for one-off checks, or shared (`Rc<CoreContext>`) by a converter that
+    /// starts a new request with every batch.
+    pub fn new(ctx: C) -> Self {
         RequestValidator {
             ctx,
             external_ids: HashSet::new(),
@@ -119,7 +122,7 @@ impl<'c> RequestValidator<'c> {
             };
         };
         let mut check = UserCheck {
-            ctx: self.ctx,
+            ctx: self.ctx.borrow(),
             errors: Vec::new(),
             skipped: SkippedChecks::default(),
         };

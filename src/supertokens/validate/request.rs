@@ -65,6 +65,15 @@ impl RequestVerdict {
     }
 }
 
+/// [`validate_request`] on body text as it would arrive over HTTP: text that is not JSON gets
+/// the core's `Invalid Json Input` (§1.1 body parsing).
+pub fn validate_request_text(text: &str, ctx: &CoreContext) -> RequestVerdict {
+    match serde_json::from_str::<Value>(text) {
+        Ok(body) => validate_request(&body, ctx),
+        Err(_) => RequestVerdict::plain(400, INVALID_JSON),
+    }
+}
+
 /// What the core would answer to `POST /bulk-import/users` with `body` (spec §1.2), against
 /// the core described by `ctx`.
 pub fn validate_request(body: &Value, ctx: &CoreContext) -> RequestVerdict {
