@@ -50,15 +50,30 @@ pub const RESET_FLAG_KEY: &str = "clerk_password_reset_required";
 /// `userMetadata` key listing identities left out because account linking is off.
 pub const UNLINKED_KEY: &str = "clerk_login_methods_not_imported";
 
-/// Maps one user. `random_password` is called only for the reset policy; it is a parameter so
-/// the mapping itself stays deterministic and testable.
+/// Where a plain password comes from when the core cannot take the user's hash.
+pub enum PlainPassword<'p> {
+    /// Bulk conversion: apply `--unsupported-hash`; `reset` calls this for a random password.
+    /// A parameter so the mapping itself stays deterministic and testable.
+    Policy(&'p mut dyn FnMut() -> String),
+    /// Lazy migration at sign-in: the user just typed this password and it was verified
+    /// against the legacy digest, so the core can hash it itself (no reset needed).
+    Known(&'p str),
+}
+
+/// Maps one user for a batch, under the options' policies.
 pub fn convert_user<'a>(
     user: &'a ClerkUser<'_>,
     options: &'a Options,
     random_password: &mut dyn FnMut() -> String,
 ) -> Conversion<'a> {
+    convert_user_with(user, options, PlainPassword::Policy(random_password))
+}
+
+/// Maps one user; the lazy path passes the verified password it knows. A user whose hash the
+/// core can take gets the same result either way, so bulk and lazy migrations agree.
+pub fn convert_user_with<'a>(user: &'a ClerkUser<'_>, options: &'a Options, plain: PlainPassword<'_>) -> Conversion<'a> {
     let mut c = Converter { user, options, warnings: Vec::new() };
-    let outcome = c.run(random_password);
+    let outcome = c.run(plain);
     Conversion { outcome, warnings: c.warnings }
 }
 
@@ -72,7 +87,13 @@ struct Converter<'a, 'u> {
 enum PasswordPlan<'a> {
     None,
     Hash { digest: Cow<'a, str>, algorithm: &'static str },
-    Plain(String),
+    /// `reset`: a random password nobody knows, so the app must force a reset.
+    Plain { password: String, reset: bool },
+}
+
+enum PlanKind {
+    Reset,
+    Other,
 }
 
 impl<'a, 'u> Converter<'a, 'u> {
@@ -85,7 +106,7 @@ impl<'a, 'u> Converter<'a, 'u> {
         self.warnings.push(d);
     }
 
-    fn run(&mut self, random_password: &mut dyn FnMut() -> String) -> Outcome<'a> {
+    fn run(&mut self, plain: PlainPassword<'_>) -> Outcome<'a> {
         let user = self.user;
         if user.banned || user.locked {
             let state = if user.banned { "banned" } else { "locked" };
@@ -107,9 +128,13 @@ impl<'a, 'u> Converter<'a, 'u> {
                 "user has no email, phone or external account to sign in with".into(),
             )]);
         }
-        let plan = match self.password_plan(random_password) {
+        let plan = match self.password_plan(plain) {
             Ok(plan) => plan,
             Err(outcome) => return *outcome,
+        };
+        let plan_kind = match &plan {
+            PasswordPlan::Plain { reset: true, .. } => PlanKind::Reset,
+            _ => PlanKind::Other,
         };
         let mut methods = self.login_methods(plan);
         let mut metadata = self.metadata();
@@ -129,7 +154,7 @@ impl<'a, 'u> Converter<'a, 'u> {
                 metadata.insert(UNLINKED_KEY.into(), Value::Array(dropped));
             }
         }
-        if methods.iter().any(|m| m.plain_text_password.is_some()) {
+        if matches!(plan_kind, PlanKind::Reset) {
             metadata.insert(RESET_FLAG_KEY.into(), Value::Bool(true));
         }
         Outcome::Converted(BulkImportUser {
@@ -149,9 +174,16 @@ impl<'a, 'u> Converter<'a, 'u> {
     }
 
     /// Decides how the password is carried, or ends the conversion (deferred / rejected).
-    fn password_plan(&mut self, random_password: &mut dyn FnMut() -> String) -> Result<PasswordPlan<'a>, Box<Outcome<'a>>> {
+    fn password_plan(&mut self, plain: PlainPassword<'_>) -> Result<PasswordPlan<'a>, Box<Outcome<'a>>> {
         let Some(password) = &self.user.password else {
-            return Ok(PasswordPlan::None);
+            // The lazy path may know a password the export has no digest for (checked with
+            // Clerk's verify-password endpoint instead).
+            return Ok(match plain {
+                PlainPassword::Known(p) if self.user.primary_email().is_some() => {
+                    PasswordPlan::Plain { password: p.to_string(), reset: false }
+                }
+                _ => PasswordPlan::None,
+            });
         };
         if self.user.primary_email().is_none() {
             self.warn(
@@ -172,13 +204,17 @@ impl<'a, 'u> Converter<'a, 'u> {
             ),
         };
         let (code, reason) = problem;
+        let random_password = match plain {
+            PlainPassword::Known(password) => return Ok(PasswordPlan::Plain { password: password.to_string(), reset: false }),
+            PlainPassword::Policy(random) => random,
+        };
         match (self.options.unsupported_hash, code) {
             (UnsupportedHashPolicy::Reset, _) => {
                 self.warn(
                     Code::PasswordResetRequired,
                     format!("{reason}; imported with a random password and flagged for a reset (the core keeps plain passwords in its queue table until imported)"),
                 );
-                Ok(PasswordPlan::Plain(random_password()))
+                Ok(PasswordPlan::Plain { password: random_password(), reset: true })
             }
             (UnsupportedHashPolicy::Defer, Code::UnsupportedHasher) => Err(Box::new(Outcome::Deferred(self.diag(
                 code,
@@ -211,9 +247,9 @@ impl<'a, 'u> Converter<'a, 'u> {
                     m.hashing_algorithm = Some(algorithm);
                     m
                 }
-                Some(PasswordPlan::Plain(p)) => {
+                Some(PasswordPlan::Plain { password, .. }) => {
                     let mut m = base(RecipeId::Emailpassword);
-                    m.plain_text_password = Some(Cow::Owned(p));
+                    m.plain_text_password = Some(Cow::Owned(password));
                     m
                 }
                 Some(PasswordPlan::None) | None => base(RecipeId::Passwordless),
@@ -373,4 +409,96 @@ fn describe(m: &LoginMethod<'_>) -> Value {
     }
     o.insert("isVerified".into(), m.is_verified.into());
     Value::Object(o)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clerk::Password;
+
+    fn user(hasher: &str, digest: &str) -> ClerkUser<'static> {
+        ClerkUser {
+            id: "user_1".into(),
+            emails: vec![Identifier::new("a@x.dev", true, true)],
+            password: Some(Password { hasher: Hasher::parse(hasher), digest: digest.to_string().into() }),
+            ..ClerkUser::default()
+        }
+    }
+
+    fn json(c: &Conversion<'_>) -> serde_json::Value {
+        match &c.outcome {
+            Outcome::Converted(u) => serde_json::to_value(u).unwrap(),
+            other => panic!("not converted: {other:?}"),
+        }
+    }
+
+    const BCRYPT: &str = "$2a$10$fgPOubgdJs90F1GK2u.Qye7Xyyi2ajrQJoB5LDG5bnITEvFR/xhZ.";
+
+    #[test]
+    fn reset_policy_imports_a_random_password_and_flags_the_user() {
+        let u = user("md5", "5f4dcc3b5aa765d61d8327deb882cf99");
+        let o = Options { unsupported_hash: UnsupportedHashPolicy::Reset, ..Options::default() };
+        let c = convert_user(&u, &o, &mut || "R4nd0m".into());
+        let v = json(&c);
+        assert_eq!(v["loginMethods"][0]["plainTextPassword"], "R4nd0m");
+        assert_eq!(v["loginMethods"][0]["recipeId"], "emailpassword");
+        assert_eq!(v["userMetadata"][RESET_FLAG_KEY], true);
+        assert_eq!(c.warnings[0].code, Code::PasswordResetRequired);
+        assert!(!c.warnings[0].message.contains("5f4dcc3b"));
+    }
+
+    #[test]
+    fn defer_and_reject_policies() {
+        let u = user("pbkdf2_sha256_django", "pbkdf2_sha256$1$salt$hash");
+        let o = Options::default();
+        let c = convert_user(&u, &o, &mut || unreachable!());
+        assert!(matches!(c.outcome, Outcome::Deferred(ref d) if d.message.contains("pbkdf2_sha256_django")));
+        let o = Options { unsupported_hash: UnsupportedHashPolicy::Reject, ..Options::default() };
+        assert!(matches!(convert_user(&u, &o, &mut || unreachable!()).outcome, Outcome::Rejected(_)));
+    }
+
+    #[test]
+    fn a_malformed_bcrypt_digest_is_rejected_not_deferred() {
+        let u = user("bcrypt", "not-a-bcrypt-digest");
+        let o = Options::default();
+        let c = convert_user(&u, &o, &mut || unreachable!());
+        assert!(matches!(c.outcome, Outcome::Rejected(ref d) if d[0].code == Code::MalformedDigest));
+    }
+
+    #[test]
+    fn the_lazy_path_uses_the_known_password_only_when_the_core_cannot_take_the_hash() {
+        let o = Options::default();
+        let lazy = user("md5", "5f4dcc3b5aa765d61d8327deb882cf99");
+        let v = json(&convert_user_with(&lazy, &o, PlainPassword::Known("password")));
+        assert_eq!(v["loginMethods"][0]["plainTextPassword"], "password");
+        assert!(v.get("userMetadata").is_none(), "no reset flag for a known password");
+
+        let importable = user("bcrypt", BCRYPT);
+        let bulk = json(&convert_user(&importable, &o, &mut || unreachable!()));
+        let at_sign_in = json(&convert_user_with(&importable, &o, PlainPassword::Known("secret")));
+        assert_eq!(bulk, at_sign_in);
+        assert_eq!(bulk["loginMethods"][0]["passwordHash"], BCRYPT);
+    }
+
+    #[test]
+    fn the_lazy_path_imports_a_password_verified_elsewhere_when_there_is_no_digest() {
+        let mut u = user("bcrypt", BCRYPT);
+        u.password = None;
+        let o = Options::default();
+        let v = json(&convert_user_with(&u, &o, PlainPassword::Known("typed")));
+        assert_eq!(v["loginMethods"][0]["plainTextPassword"], "typed");
+    }
+
+    #[test]
+    fn banned_users_are_skipped_unless_asked_for() {
+        let mut u = user("bcrypt", BCRYPT);
+        u.banned = true;
+        let o = Options::default();
+        let c = convert_user(&u, &o, &mut || unreachable!());
+        assert!(matches!(c.outcome, Outcome::Rejected(ref d) if d[0].code == Code::BannedUser));
+        let o = Options { banned: BannedPolicy::Import, ..Options::default() };
+        let c = convert_user(&u, &o, &mut || unreachable!());
+        assert!(matches!(c.outcome, Outcome::Converted(_)));
+        assert_eq!(c.warnings[0].code, Code::BannedUser);
+    }
 }
