@@ -67,7 +67,7 @@ export async function startStandin(opts = {}) {
     requests: [],
     /** @type {(user: any, index: number) => string[] | null} */
     rejectUser: () => null,
-    /** @type {(row: any) => string | null}  an errorMessage -> FAILED; null -> imported */
+    /** @type {(row: any) => string | null | false}  an errorMessage -> FAILED; null -> imported; false -> left queued */
     processUser: () => null,
     faults: {
       ratio: 0,
@@ -77,7 +77,12 @@ export async function startStandin(opts = {}) {
       slowMs: 400,
       /** only these paths get faults (all when empty) @type {string[]} */
       paths: [],
+      /** faults forced on the next matching requests, consumed in order @type {{method: string, path: string, kind: FaultKind}[]} */
+      forced: [],
     },
+    /** answer a request with [status, body] instead of the normal handler, when it returns non-null
+     *  @type {(method: string, path: string) => [number, unknown] | null} */
+    override: () => null,
     /** [min, max] ms added before answering (after processing) @type {[number, number]} */
     latencyMs: [0, 0],
     rand: prng(opts.seed ?? 1),
@@ -115,7 +120,11 @@ export async function startStandin(opts = {}) {
     /** @type {FaultKind | null} */
     let fault = null;
     const f = state.faults;
-    if (f.ratio > 0 && (f.paths.length === 0 || f.paths.includes(path)) && state.rand() < f.ratio) {
+    const forced = f.forced.findIndex((x) => x.method === req.method && x.path === path);
+    if (forced >= 0) {
+      fault = f.forced[forced].kind;
+      f.forced.splice(forced, 1);
+    } else if (f.ratio > 0 && (f.paths.length === 0 || f.paths.includes(path)) && state.rand() < f.ratio) {
       fault = f.kinds[Math.floor(state.rand() * f.kinds.length)];
     }
     if (fault === 'drop-before') {
@@ -133,7 +142,7 @@ export async function startStandin(opts = {}) {
       send(res, 401, 'Invalid API key');
       return;
     }
-    const [status, body] = route(req.method ?? 'GET', path, url.searchParams, text);
+    const [status, body] = state.override(req.method ?? 'GET', path) ?? route(req.method ?? 'GET', path, url.searchParams, text);
     const [lo, hi] = state.latencyMs;
     if (hi > 0) await sleep(lo + state.rand() * (hi - lo));
     if (fault === 'drop-after') {
@@ -325,12 +334,14 @@ export async function startStandin(opts = {}) {
   return {
     url: `http://127.0.0.1:${address.port}`,
     state,
-    /** The cron, on demand: FAILED by `processUser`'s message, else imported (row deleted, mapping added). */
+    /** The cron, on demand: FAILED by `processUser`'s message, imported when it returns null (row deleted,
+     *  user and mapping added), left queued when it returns false. */
     process() {
       const now = Date.now();
       state.rows = state.rows.filter((r) => {
         if (r.status === 'FAILED') return true;
         let message = state.processUser(r);
+        if (message === false) return true;
         if (message === null && r.externalUserId && state.mappings.has(r.externalUserId)) {
           message = `E031: A user with externalId ${r.externalUserId} already exists`;
         }
