@@ -85,6 +85,8 @@ export async function startStandin(opts = {}) {
     override: () => null,
     /** [min, max] ms added before answering (after processing) @type {[number, number]} */
     latencyMs: [0, 0],
+    /** only these "METHOD /path" get the latency (all when empty) @type {string[]} */
+    latencyPaths: [],
     rand: prng(opts.seed ?? 1),
   };
 
@@ -144,7 +146,9 @@ export async function startStandin(opts = {}) {
     }
     const [status, body] = state.override(req.method ?? 'GET', path) ?? route(req.method ?? 'GET', path, url.searchParams, text);
     const [lo, hi] = state.latencyMs;
-    if (hi > 0) await sleep(lo + state.rand() * (hi - lo));
+    if (hi > 0 && (state.latencyPaths.length === 0 || state.latencyPaths.includes(`${req.method} ${path}`))) {
+      await sleep(lo + state.rand() * (hi - lo));
+    }
     if (fault === 'drop-after') {
       log.status = 'dropped-after';
       req.socket.destroy();
