@@ -119,8 +119,8 @@ export class CoreClient {
           return { status: res.status, body };
         }
         const error = httpError(what, res.status, body);
-        if (res.status === 400 || res.status === 401 || res.status === 403 || res.status < 500 && res.status !== 429) {
-          throw error; // a client-side problem: retrying cannot help (§11.6)
+        if (res.status < 500 && res.status !== 429) {
+          throw error; // 400, 401, 403, 404…: retrying cannot help (§11.6)
         }
         failure = {
           retry: true,
@@ -134,8 +134,9 @@ export class CoreClient {
         const e = /** @type {Error & {cause?: any, name: string}} */ (err);
         const timedOut = e.name === 'TimeoutError' || e.name === 'AbortError';
         const errno = e.cause?.code ?? e.cause?.cause?.code;
-        const refused = errno === 'ECONNREFUSED' || errno === 'ENOTFOUND' || errno === 'EAI_AGAIN';
-        const reason = timedOut ? `no answer within ${this.timeoutMs} ms` : `connection failed (${errno ?? e.message})`;
+        // The request never left this machine: safe to send again whatever the method.
+        const refused = errno === 'ECONNREFUSED' || errno === 'ENOTFOUND' || errno === 'EAI_AGAIN' || e.cause?.message === 'bad port';
+        const reason = timedOut ? `no answer within ${this.timeoutMs} ms` : `connection failed (${errno ?? e.cause?.message ?? e.message})`;
         failure = {
           retry: true,
           unknown: !idempotent && !refused,
