@@ -30,6 +30,7 @@ export const CONNECT_HELP = `  --core URL          the core's base URL, e.g. htt
 /**
  * @param {string[]} argv
  * @param {Record<string, {type: 'string' | 'boolean', short?: string}>} options
+ * @returns {{values: Record<string, string | boolean | undefined>, positionals: string[]}}
  */
 export function parse(argv, options) {
   try {
@@ -37,6 +38,12 @@ export function parse(argv, options) {
   } catch (cause) {
     throw usage(/** @type {Error} */ (cause).message, cause);
   }
+}
+
+/** A string option's value. @param {Record<string, string | boolean | undefined>} values @param {string} name */
+export function str(values, name) {
+  const v = values[name];
+  return typeof v === 'string' ? v : undefined;
 }
 
 /** @param {string} message @param {unknown} [cause] */

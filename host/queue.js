@@ -51,7 +51,7 @@ export function clientFrom(opts) {
 
 /**
  * Counts of staged users: total and per status.
- * @param {ConnectOptions} opts
+ * @param {ConnectOptions | CoreClient} opts
  * @returns {Promise<QueueStatus>}
  */
 export async function status(opts) {

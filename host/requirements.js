@@ -42,7 +42,7 @@ export function requirementsOf(users, into = emptyRequirements()) {
     if (!user || typeof user !== 'object') continue;
     if (Object.hasOwn(user, 'totpDevices')) into.totpUsers++;
     const methods = Array.isArray(user.loginMethods) ? user.loginMethods : [];
-    if (methods.length > 1 || methods.some((m) => m && m.isPrimary === true)) into.linkingUsers++;
+    if (methods.length > 1 || methods.some((/** @type {any} */ m) => m && m.isPrimary === true)) into.linkingUsers++;
 
     /** @type {Set<string>} */
     const tenants = new Set();
@@ -70,7 +70,7 @@ export function requirementsOf(users, into = emptyRequirements()) {
     for (const t of tenants) into.tenants[t] = (into.tenants[t] ?? 0) + 1;
     for (const r of roles) into.roles[r] = (into.roles[r] ?? 0) + 1;
 
-    if (methods.some((m) => m && m.recipeId === 'emailpassword' && typeof m.hashingAlgorithm === 'string'
+    if (methods.some((/** @type {any} */ m) => m && m.recipeId === 'emailpassword' && typeof m.hashingAlgorithm === 'string'
       && javaTrim(m.hashingAlgorithm).toUpperCase() === 'FIREBASE_SCRYPT')) {
       into.firebaseUsers++;
     }

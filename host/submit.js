@@ -318,7 +318,7 @@ export async function submit(dir, opts) {
       if (res.status === 400) {
         const rejected = res.body && typeof res.body === 'object' && Array.isArray(res.body.users) ? res.body.users : null;
         cp.pending = null; // a 400 stores nothing (§1.2)
-        if (!rejected || rejected.length === 0 || !rejected.every((r) => Number.isInteger(r?.index) && r.index >= 0 && r.index < sent.length)) {
+        if (!rejected || rejected.length === 0 || !rejected.every((/** @type {any} */ r) => Number.isInteger(r?.index) && r.index >= 0 && r.index < sent.length)) {
           await saveCheckpoint(dir, cp);
           await writeRejected(dir, cp, files);
           throw Object.assign(coreError('ERR_BAD_REQUEST', `${file}: the core refused the batch: HTTP 400 ${coreMessage(res.body)}`),

@@ -1,7 +1,7 @@
 // `clerk-to-supertokens failed --core URL [--out FILE] [--remove]`: the users the core could not import.
 import { open } from 'node:fs/promises';
 import { listFailed, removeFailed } from '../queue.js';
-import { parse, connectOptions, fail, usage, masked, CONNECT_HELP } from '../cli-shared.js';
+import { parse, connectOptions, fail, usage, masked, str, CONNECT_HELP } from '../cli-shared.js';
 
 export const summary = 'list (and optionally remove) the users the core failed to import';
 
@@ -43,7 +43,8 @@ export async function run(argv, io) {
     apiKey = conn.apiKey;
     const stdout = masked(io.stdout, apiKey);
     const stderr = masked(io.stderr, apiKey);
-    if (values.out) fh = await open(values.out, 'w', 0o600);
+    const out = str(values, 'out');
+    if (out) fh = await open(out, 'w', 0o600);
     /** @type {Promise<unknown>} */
     let writing = Promise.resolve();
     const users = await listFailed({
@@ -57,7 +58,7 @@ export async function run(argv, io) {
     if (fh) {
       await fh.close();
       fh = undefined;
-      stderr.write(`wrote ${users.length} FAILED user(s) to ${values.out}\n`);
+      stderr.write(`wrote ${users.length} FAILED user(s) to ${out}\n`);
     } else {
       stderr.write(`${users.length} FAILED user(s)\n`);
     }
