@@ -76,6 +76,11 @@ export interface SubmitOptions extends ConnectOptions {
   firebaseSignerKeySet?: boolean;
   /** progress sink; silent when omitted */
   progress?: Progress;
+  /**
+   * The operator's verdict on a request whose outcome is unknown and cannot be looked up in the core (its
+   * users have no externalUserId, email or third-party identity); used instead of searching.
+   */
+  resolvePending?: 'staged' | 'not-staged';
 }
 
 export interface BatchPlan {

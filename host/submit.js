@@ -12,8 +12,12 @@
 //      request's users by externalUserId (users without one: by email / third-party identity), and, if not
 //      there, a few external ids are looked up in the user-id mappings (the cron may have imported them
 //      meanwhile). Found -> staged; not found -> not staged, send again.
-// Limitation: a request whose users have neither an externalUserId nor an email / third-party identity
-// cannot be reconciled; the run stops and says so instead of risking a double stage.
+// Limitations: a request whose users have neither an externalUserId nor an email / third-party identity
+// cannot be reconciled; the run stops and says so instead of risking a double stage. A request without any
+// externalUserId is matched by email / third-party identity, so an identical identity staged by someone else
+// would be taken for it; an external id already mapped in the core before this import (it would fail with
+// E031 anyway) is taken as staged. The search reads the whole queue when the users are not there
+// (a 10,000-row queue is 20 GETs); it happens only after an unknown outcome.
 
 import { readdir, readFile, access } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -40,6 +44,8 @@ const BATCH_RE = /^batch-(\d+)\.json$/;
  * @property {number} [timeoutMs]
  * @property {number} [retryBaseMs]
  * @property {import('./progress.js').Progress} [progress]
+ * @property {'staged' | 'not-staged'} [resolvePending]  the operator's verdict on a request whose outcome is
+ *   unknown and cannot be looked up (users without any identity); used instead of searching the core
  */
 
 /**
@@ -276,7 +282,9 @@ export async function submit(dir, opts) {
       if (cp.pending?.file === file) {
         // An earlier attempt (this run or a killed one) may have been stored by the core.
         progress.note(`${file}: the outcome of the last request is unknown; looking for its users in the core`);
-        if (await alreadyStaged(client, file, sent)) {
+        const verdict = opts.resolvePending;
+        opts = { ...opts, resolvePending: undefined }; // applies to the one pending request only
+        if (verdict ? verdict === 'staged' : await alreadyStaged(client, file, sent)) {
           markStaged(state, 'found-in-core');
           cp.pending = null;
           await saveCheckpoint(dir, cp);
@@ -395,13 +403,17 @@ function rowKeys(row) {
  * @returns {Promise<boolean>}
  */
 async function alreadyStaged(client, file, users) {
+  // External ids are unique per import; emails need not be (a duplicate staged by an earlier request would
+  // look like a match), so identities are only used when no user of the request has an external id.
   /** @type {Set<string>} */
-  const wanted = new Set();
-  for (const u of users) for (const k of identityKeys(u)) wanted.add(k);
+  let wanted = new Set();
+  for (const u of users) for (const k of identityKeys(u)) if (k.startsWith('ext:')) wanted.add(k);
+  if (wanted.size === 0) wanted = new Set(users.flatMap(identityKeys));
   if (wanted.size === 0) {
     throw coreError('ERR_OUTCOME_UNKNOWN',
       `${file}: cannot tell whether the last request was staged: its users have no externalUserId, email or ` +
-      `third-party identity to look for. Check the queue (status, GET /bulk-import/users) before resubmitting ${file} by hand`);
+      `third-party identity to look for. Check the core's queue (GET /bulk-import/users), then rerun submit with ` +
+      `--resolve-pending staged (the users are there) or --resolve-pending not-staged (send ${file} again)`);
   }
   for await (const page of pageStaged(client)) {
     for (const row of page) {

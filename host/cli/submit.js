@@ -1,7 +1,7 @@
 // `clerk-to-supertokens submit <dir> --core URL`: stage convert's batches on a SuperTokens core.
 import { submit } from '../submit.js';
 import { createProgress } from '../progress.js';
-import { parse, connectOptions, fail, usage, masked, CONNECT_HELP } from '../cli-shared.js';
+import { parse, connectOptions, fail, usage, masked, str, CONNECT_HELP } from '../cli-shared.js';
 
 export const summary = 'stage the batches of a convert output directory on a SuperTokens core (resumable)';
 
@@ -28,6 +28,10 @@ ${CONNECT_HELP}
   --quiet                    no progress output
   --firebase-signer-key-set  the core is configured with firebase_password_hashing_signer_key (needed for
                              firebase_scrypt hashes; the core does not expose it)
+  --resolve-pending staged|not-staged
+                             only when submit says it cannot tell whether its last request was staged (users
+                             with no externalUserId, email or third-party id): your verdict after checking
+                             the core's queue
 
 exit status: 0 all batches staged (some users may have been rejected: see rejected-by-core.ndjson),
 1 failure (nothing more sent; rerun to resume), 2 usage error
@@ -45,12 +49,17 @@ export async function run(argv, io) {
       'dry-run': { type: 'boolean' },
       quiet: { type: 'boolean', short: 'q' },
       'firebase-signer-key-set': { type: 'boolean' },
+      'resolve-pending': { type: 'string' },
     });
     if (values.help) {
       io.stdout.write(help);
       return 0;
     }
     if (positionals.length !== 1) throw usage('submit takes exactly one directory: the output directory of convert');
+    const resolvePending = str(values, 'resolve-pending');
+    if (resolvePending !== undefined && resolvePending !== 'staged' && resolvePending !== 'not-staged') {
+      throw usage('--resolve-pending takes staged or not-staged');
+    }
     const conn = connectOptions(values, io.env);
     apiKey = conn.apiKey;
     const stderr = masked(io.stderr, apiKey);
@@ -61,6 +70,7 @@ export async function run(argv, io) {
       ...conn,
       dryRun: Boolean(values['dry-run']),
       firebaseSignerKeySet: Boolean(values['firebase-signer-key-set']),
+      resolvePending,
       progress,
     });
     if (result.dryRun) {

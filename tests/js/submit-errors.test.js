@@ -197,3 +197,35 @@ test('the API key never appears in the output of any command, even with retries 
   assert.ok(all.length > 200, 'the commands wrote something');
   assert.ok(!all.includes(KEY), 'API key printed');
 });
+
+test('users without externalUserId: an unknown outcome is resolved by email; without any identity the run stops', async () => {
+  reset();
+  const dir = await newDir('noext');
+  await writeBatches(dir, 2, 30, (n) => ({ loginMethods: [{ recipeId: 'passwordless', email: ` NoExt${n}@X.y ` }] }));
+  standin.state.faults.forced = [
+    { method: 'POST', path: '/bulk-import/users', kind: 'drop-after' },
+    { method: 'POST', path: '/bulk-import/users', kind: 'drop-before' },
+  ];
+  const c = captureIO({ SUPERTOKENS_API_KEY: KEY });
+  assert.equal(await submitCmd.run([dir, '--core', standin.url, '--retry-base-ms', '1'], c.io), 0, c.stderr());
+  const emails = standin.state.rows.map((r) => r.loginMethods[0].email);
+  assert.equal(emails.length, 60);
+  assert.equal(new Set(emails).size, 60, 'each user staged once');
+
+  reset();
+  const phones = await newDir('phones');
+  await writeBatches(phones, 1, 5, (n) => ({ loginMethods: [{ recipeId: 'passwordless', phoneNumber: `+1555000${n}` }] }));
+  standin.state.faults.forced = [{ method: 'POST', path: '/bulk-import/users', kind: 'drop-after' }];
+  const p = captureIO({ SUPERTOKENS_API_KEY: KEY });
+  assert.equal(await submitCmd.run([phones, '--core', standin.url, '--retry-base-ms', '1'], p.io), 1);
+  assert.match(p.stderr(), /cannot tell whether the last request was staged/);
+  assert.equal(standin.state.rows.length, 5, 'not sent a second time');
+  const again = captureIO({ SUPERTOKENS_API_KEY: KEY });
+  assert.equal(await submitCmd.run([phones, '--core', standin.url], again.io), 1, 'a rerun refuses too: the intent is kept');
+  assert.match(again.stderr(), /--resolve-pending staged/);
+  assert.equal(standin.state.rows.length, 5);
+  const resolved = captureIO({ SUPERTOKENS_API_KEY: KEY });
+  assert.equal(await submitCmd.run([phones, '--core', standin.url, '--resolve-pending', 'staged'], resolved.io), 0, resolved.stderr());
+  assert.match(resolved.stdout(), /staged 5 of 5 users/);
+  assert.equal(standin.state.rows.length, 5, 'still staged once');
+});
