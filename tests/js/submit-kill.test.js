@@ -72,7 +72,7 @@ test('SIGKILL at random moments, then resume: every user staged exactly once', {
       externalUserId: `r${round}_${n}`,
       loginMethods: [{ recipeId: 'emailpassword', email: `r${round}_${n}@example.com`, plainTextPassword: 'x' }],
     }));
-    for (let run = 0; run < 40; run++) {
+    for (let run = 0; run < 25; run++) {
       const delay = 120 + Math.floor(Math.random() * 380);
       const r = await runSubmit(dir, delay);
       assert.ok(!r.output.includes(KEY), 'the API key never appears in the output');
