@@ -1,7 +1,7 @@
 // The core's bulk-import queue: counts (spec §1.4), paging (§1.3), FAILED rows (§7.3, §11.8–10), removal (§1.5).
 
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CoreClient } from './core-client.js';
+import { CoreClient, coreError } from './core-client.js';
 
 /** Max rows per GET /bulk-import/users page and ids per POST /bulk-import/users/remove (§1.3, §1.5). */
 export const PAGE_LIMIT = 500;
@@ -59,7 +59,7 @@ export async function status(opts) {
   const count = async (/** @type {string | undefined} */ s) => {
     const { body } = await client.get('/bulk-import/users/count', { status: s });
     const n = Number(body?.count);
-    if (!Number.isFinite(n)) throw new Error(`unexpected answer from GET /bulk-import/users/count: ${JSON.stringify(body)}`);
+    if (!Number.isFinite(n)) throw coreError('ERR_HTTP', `unexpected answer from GET /bulk-import/users/count: ${JSON.stringify(body)}`);
     return n;
   };
   const [total, NEW, PROCESSING, FAILED] = [await count(undefined), await count('NEW'), await count('PROCESSING'), await count('FAILED')];
@@ -105,11 +105,11 @@ export async function* pageStaged(client, opts = {}) {
       paginationToken: token,
     });
     if (!body || !Array.isArray(body.users)) {
-      throw new Error(`unexpected answer from GET /bulk-import/users: ${JSON.stringify(body).slice(0, 200)}`);
+      throw coreError('ERR_HTTP', `unexpected answer from GET /bulk-import/users: ${JSON.stringify(body).slice(0, 200)}`);
     }
     yield body.users;
     if (typeof body.nextPaginationToken !== 'string' || body.nextPaginationToken === '') return;
-    if (body.nextPaginationToken === token) throw new Error('GET /bulk-import/users returned the same pagination token twice');
+    if (body.nextPaginationToken === token) throw coreError('ERR_HTTP', 'GET /bulk-import/users returned the same pagination token twice');
     token = body.nextPaginationToken;
   }
 }
@@ -190,6 +190,6 @@ function toFailedUser(row) {
  */
 export async function removeFailed(opts) {
   const client = clientFrom(opts);
-  const ids = opts.ids ?? (await listFailed({ ...opts, core: opts.core })).map((u) => u.id);
+  const ids = opts.ids ?? (await listFailed(opts)).map((u) => u.id);
   return removeStaged(client, ids);
 }

@@ -58,6 +58,10 @@ export async function undo(dir, opts) {
     const state = cp.batches[file];
     if (!state || !(state.staged || cp.pending?.file === file)) continue;
     const batch = await readBatch(dir, file);
+    if (batch.sha256 !== state.sha256) {
+      // The batch files are the record of who was staged (the checkpoint pins their hashes).
+      throw coreError('ERR_CHECKPOINT', `${file} changed since it was submitted; cannot tell which users it staged`);
+    }
     batch.users.forEach((u, i) => {
       if (i in state.rejected) return;
       users++;
