@@ -3,7 +3,7 @@
 // cli/<command>.js and exports `summary`, `help` and `run(argv, io) -> exit code`.
 import { pathToFileURL } from 'node:url';
 
-const COMMANDS = ['convert', 'validate'];
+const COMMANDS = ['convert', 'validate', 'submit', 'status', 'failed', 'undo'];
 
 const usage = async () => {
   const lines = ['Usage: clerk-to-supertokens <command> [options]', '', 'Commands:'];
@@ -16,7 +16,7 @@ const usage = async () => {
 };
 
 /** Runs the CLI; returns the exit code. */
-export async function main(argv, io = { stdout: process.stdout, stderr: process.stderr, env: process.env, isTTY: Boolean(process.stderr.isTTY) }) {
+export async function main(argv, io = { stdout: process.stdout, stderr: process.stderr, env: process.env, isTTY: Boolean(process.stderr.isTTY), stdin: process.stdin }) {
   const [command, ...rest] = argv;
   if (!command || command === '--help' || command === '-h' || command === 'help') {
     io.stdout.write(await usage());
