@@ -51,3 +51,5 @@ export function validateBulkImport(body: string | object, context?: CoreContext)
 
 /** The exact body text the core would answer for a verdict (`{"status":"OK"}` when accepted). */
 export function responseBody(verdict: RequestVerdict): string;
+
+export * from './api-submit.js';

@@ -4,3 +4,4 @@ import core from './wasm.js';
 export { convertFile, convertBytes } from './convert.js';
 export const Converter = core.Converter;
 export { validateBulkImport, responseBody } from './validate.js';
+export * from './api-submit.js';

@@ -23,6 +23,7 @@ import { readdir, readFile, access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { validateBulkImport } from './validate.js';
 import { CoreClient, coreError, coreMessage } from './core-client.js';
 import { writeFileAtomic, readJsonIfExists } from './checkpoint.js';
 import { requirementsOf, checkRequirements, javaTrim } from './requirements.js';
@@ -264,7 +265,20 @@ export async function submit(dir, opts) {
     rejectedPath: join(dir, REJECTED_FILE),
   });
 
-  if (opts.dryRun) return result(countStaged());
+  if (opts.dryRun) {
+    // Validate what would be sent with the core's own rules, in the context just read from it.
+    const validation = [];
+    const ctx = { ...context, firebaseSignerKeySet: opts.firebaseSignerKeySet, nowMs: Date.now() };
+    for (const file of files) {
+      const b = cp.batches[file];
+      if (b.staged) continue;
+      const { users } = await readBatch(dir, file);
+      const verdict = validateBulkImport({ users: users.filter((_, i) => !(i in b.rejected)) }, ctx);
+      const invalid = verdict.users.filter((u) => u.errors.length > 0 || u.coreWouldCrash).length;
+      validation.push({ file, status: verdict.status, invalidUsers: invalid, body: verdict.status === 200 ? undefined : verdict.body });
+    }
+    return { ...result(countStaged()), validation };
+  }
 
   await writeRejected(dir, cp, files);
   const stagedBefore = countStaged();

@@ -82,7 +82,14 @@ export async function run(argv, io) {
       }
       const toSend = result.batches.reduce((n, b) => n + b.toSend, 0);
       stdout.write(`would send ${toSend} users in ${result.batches.filter((b) => b.toSend > 0).length} request(s)\n`);
-      return 0;
+      const refused = result.validation.filter((v) => v.status !== 200);
+      for (const v of refused) {
+        stdout.write(`  ${v.file}: the core would answer HTTP ${v.status}` +
+          (v.invalidUsers ? ` (${v.invalidUsers} invalid user(s))` : '') + `: ${String(v.body).slice(0, 300)}\n`);
+      }
+      stdout.write(refused.length ? `${refused.length} batch(es) would be refused; run validate on them for every message\n`
+        : 'every batch passes the core\'s validation\n');
+      return refused.length ? 1 : 0;
     }
     stdout.write(`staged ${result.staged} of ${result.users} users from ${result.batches.length} batch file(s)` +
       ` (${result.stagedNow} in this run)\n`);

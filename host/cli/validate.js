@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { validateBulkImport, responseBody } from '../validate.js';
 import { parse, list, guarded, UsageError } from './args.js';
+import { fetchCoreContext } from '../submit.js';
 
 export const summary = 'say what the SuperTokens core would answer to a bulk-import request body';
 
@@ -23,6 +24,10 @@ Options:
   --tenants <list>                   tenant ids that exist ("public" always does)
   --tenant-pool <tenant=pool>        the user pool (database) of a tenant (repeatable)
   --firebase-signer-key-set <bool>   whether firebase_password_hashing_signer_key is configured
+  --core <url>                       read features, roles and tenants from a live core instead
+                                     (GET /ee/featureflag, /recipe/roles, the tenant list);
+                                     flags given as well override what the core says
+  --api-key <key>                    the core's API key (or SUPERTOKENS_API_KEY); never printed
   -h, --help                         show this help
 `;
 
@@ -32,6 +37,8 @@ const OPTIONS = {
   tenants: { type: 'string' },
   'tenant-pool': { type: 'string', multiple: true },
   'firebase-signer-key-set': { type: 'string' },
+  core: { type: 'string' },
+  'api-key': { type: 'string' },
 };
 
 /** The CoreContext the flags describe; absent flags stay unknown. */
@@ -61,7 +68,16 @@ export async function run(argv, io) {
     const { values, positionals } = parse(argv, OPTIONS);
     const [file] = positionals;
     if (!file) throw new UsageError('missing the request body file to validate');
-    const context = contextFromFlags(values);
+    let context = contextFromFlags(values);
+    if (values.core) {
+      const apiKey = values['api-key'] ?? io.env?.SUPERTOKENS_API_KEY;
+      try {
+        context = { ...(await fetchCoreContext({ core: values.core, apiKey })), ...context };
+      } catch (err) {
+        const message = apiKey ? String(err.message).split(apiKey).join('***') : err.message;
+        throw new Error(`cannot read the core's context from ${values.core}: ${message}`);
+      }
+    }
     let text;
     try {
       text = await readFile(file, 'utf8');

@@ -167,6 +167,21 @@ test('--dry-run checks the core and shows the batches without sending', async ()
   assert.match(c.stdout(), /would send 75 users in 3 request\(s\)/);
   assert.equal(standin.countRequests('POST', '/bulk-import/users'), 0);
   assert.ok(standin.countRequests('GET', '/ee/featureflag') >= 1);
+  assert.match(c.stdout(), /every batch passes the core's validation/);
+});
+
+test('--dry-run validates with the core\'s rules and says which batch the core would refuse', async () => {
+  reset();
+  const dir = await newDir('dry-invalid');
+  await writeBatches(dir, 2, 5, (n) => (n === 7
+    ? { externalUserId: `user_${n}`, loginMethods: [{ recipeId: 'emailpassword', email: 'x@example.com' }] }
+    : { externalUserId: `user_${n}`, loginMethods: [{ recipeId: 'passwordless', email: `u${n}@example.com` }] }));
+  const c = captureIO({ SUPERTOKENS_API_KEY: KEY });
+  assert.equal(await submitCmd.run([dir, '--core', standin.url, '--dry-run'], c.io), 1, c.stderr());
+  assert.match(c.stdout(), /batch-0002\.json: the core would answer HTTP 400 \(1 invalid user\(s\)\)/);
+  assert.match(c.stdout(), /Either \(passwordHash, hashingAlgorithm\) or plainTextPassword is required for an emailpassword recipe\./);
+  assert.doesNotMatch(c.stdout(), /batch-0001\.json: the core would answer/);
+  assert.equal(standin.countRequests('POST', '/bulk-import/users'), 0);
 });
 
 test('the API key never appears in the output of any command, even with retries and errors', async () => {

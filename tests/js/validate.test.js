@@ -97,3 +97,26 @@ test('bad context flags are usage errors', () => {
   assert.equal(cli(['validate', f, '--firebase-signer-key-set', 'maybe']).status, 2);
   assert.equal(cli(['validate', f, '--tenant-pool', 'nopool']).status, 2);
 });
+
+test('--core reads features, roles and tenants from a live core', async () => {
+  const { startStandin } = await import('./standin-core.js');
+  const standin = await startStandin({ apiKey: 'k-123456789', features: ['mfa'], roles: ['admin'] });
+  try {
+    const f = join(tempDir(), 'body.json');
+    writeFileSync(f, JSON.stringify({ users: [{ userRoles: [{ role: 'editor', tenantIds: ['public'] }], loginMethods: [{ recipeId: 'passwordless', email: 'a@b.c' }] }] }));
+    const { spawn } = await import('node:child_process');
+    const r = await new Promise((resolve) => {
+      const child = spawn(process.execPath, ['host/cli.js', 'validate', f, '--core', standin.url], { env: { ...process.env, SUPERTOKENS_API_KEY: 'k-123456789' } });
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (d) => { out += d; });
+      child.stderr.on('data', (d) => { err += d; });
+      child.on('close', (status) => resolve({ status, out, err }));
+    });
+    assert.equal(r.status, 1, r.err);
+    assert.deepEqual(JSON.parse(r.out).users[0].errors, ['Role editor does not exist.']);
+    assert.ok(!r.out.includes('k-123456789') && !r.err.includes('k-123456789'));
+  } finally {
+    await standin.close();
+  }
+});

@@ -16,3 +16,11 @@ const pieces: OutputFile[] = c.push(new Uint8Array([1, 2]));
 const names: string[] = pieces.map((p) => p.name);
 const records: number = c.progress().records;
 void [converted, secret, s, text, names, records, c.finish()];
+
+import { submit, status, importUser, fetchCoreContext, validateBulkImport, type RequestVerdict } from '../../host/index.js';
+const r = await submit('out', { core: 'http://127.0.0.1:3567', dryRun: true });
+const q = await status({ core: 'http://127.0.0.1:3567' });
+const ctx = await fetchCoreContext({ core: 'http://127.0.0.1:3567' });
+const verdict: RequestVerdict = validateBulkImport({ users: [] }, { features: ctx.features, roles: ctx.roles });
+const code: 200 | 400 | 500 = verdict.status;
+void [r, q, code, importUser];
