@@ -168,28 +168,8 @@ export interface CoreContext {
   tenants: string[];
 }
 
-/** What a set of users needs from the core (see requirementsOf). */
-export interface Requirements {
-  users: number;
-  /** users with a `totpDevices` key (even empty): need `mfa` */
-  totpUsers: number;
-  /** users with several login methods or an `isPrimary: true`: need `account_linking` */
-  linkingUsers: number;
-  /** users with a tenant id other than exactly `public`: need `multi_tenancy` */
-  tenantUsers: number;
-  /** normalised tenant id -> number of users */
-  tenants: Record<string, number>;
-  /** trimmed role -> number of users */
-  roles: Record<string, number>;
-  /** users with a `firebase_scrypt` hash: need the core's signer key */
-  firebaseUsers: number;
-}
-
-export interface RequirementProblem {
-  kind: 'feature' | 'role' | 'tenant' | 'firebase';
-  /** what to change on the core, e.g. `enable the mfa feature (needed by 120 users with TOTP devices)` */
-  message: string;
-}
+import type { Requirements, RequirementProblem } from '../pkg/clerk_to_supertokens.js';
+export type { Requirements, RequirementProblem } from '../pkg/clerk_to_supertokens.js';
 
 /** The user object of a 200 from POST /bulk-import/import (spec §1.6). */
 export interface ImportedUser {

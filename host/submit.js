@@ -26,7 +26,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { validateBulkImport } from './validate.js';
 import { CoreClient, coreError, coreMessage } from './core-client.js';
 import { writeFileAtomic, readJsonIfExists } from './checkpoint.js';
-import { requirementsOf, checkRequirements, javaTrim } from './requirements.js';
+import { requirementsOf, checkRequirements } from './requirements.js';
+import { javaTrim } from './java-string.js';
 import { pageStaged } from './queue.js';
 import { createProgress } from './progress.js';
 

@@ -14,7 +14,7 @@ import { rename } from 'node:fs/promises';
 import { CoreClient, coreError } from './core-client.js';
 import { listBatchFiles, readBatch, loadCheckpoint, CHECKPOINT_FILE } from './submit.js';
 import { pageStaged, removeStaged } from './queue.js';
-import { javaTrim } from './requirements.js';
+import { javaTrim } from './java-string.js';
 import { readJsonIfExists } from './checkpoint.js';
 
 /**

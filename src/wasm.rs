@@ -4,7 +4,7 @@
 
 use crate::options::Options;
 use crate::pipeline;
-use crate::supertokens::{validate_request_text, CoreContext};
+use crate::supertokens::{validate_request_text, CoreContext, Requirements};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -81,6 +81,26 @@ export interface RequestVerdict {
   crashedAt: number | null;
   /** Checks skipped because the context did not say enough. */
   skippedChecks: string[];
+}
+
+/** What bulk-import users need from the core, with how many users need each thing. */
+export interface Requirements {
+  users: number;
+  totpUsers: number;
+  linkingUsers: number;
+  tenantUsers: number;
+  /** Normalised tenant id (other than public) -> users. */
+  tenants: Record<string, number>;
+  /** Trimmed role -> users. */
+  roles: Record<string, number>;
+  firebaseUsers: number;
+}
+
+/** One thing to change on the core. */
+export interface RequirementProblem {
+  kind: "feature" | "tenant" | "role" | "firebase";
+  /** What to change, in one sentence, with the endpoint to call. */
+  message: string;
 }
 
 /** Counters so far. records = converted + deferred + rejected once finished. */
@@ -182,6 +202,32 @@ pub fn validate_bulk_import(
     let mut ctx: CoreContext = from_js_json(context, "context")?;
     ctx.now_ms.get_or_insert(js_sys::Date::now() as i64);
     to_js(&validate_request_text(body, &ctx))
+}
+
+/// What `users` (a JSON array of bulk-import users, as text) need from the core, added to
+/// `into` when given (to accumulate over batches).
+#[wasm_bindgen(js_name = requirementsOf, unchecked_return_type = "Requirements")]
+pub fn requirements_of(
+    users: &str,
+    #[wasm_bindgen(unchecked_param_type = "Requirements | undefined")] into: JsValue,
+) -> Result<JsValue, JsError> {
+    let mut req: Requirements = from_js_json(into, "requirements")?;
+    let users: serde_json::Value = serde_json::from_str(users).map_err(|e| JsError::new(&format!("users are not JSON: {e}")))?;
+    for user in users.as_array().map(Vec::as_slice).unwrap_or_default() {
+        req.add_user(user);
+    }
+    to_js(&req)
+}
+
+/// What to change on the core described by `context` before these users can be sent.
+#[wasm_bindgen(js_name = requirementProblems, unchecked_return_type = "RequirementProblem[]")]
+pub fn requirement_problems(
+    #[wasm_bindgen(unchecked_param_type = "Requirements")] requirements: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "CoreContext")] context: JsValue,
+) -> Result<JsValue, JsError> {
+    let req: Requirements = from_js_json(requirements, "requirements")?;
+    let ctx: CoreContext = from_js_json(context, "context")?;
+    to_js(&req.problems(&ctx))
 }
 
 fn finished() -> JsError {

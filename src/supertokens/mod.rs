@@ -12,7 +12,7 @@ pub mod validate;
 pub use context::{CoreContext, SkippedCheck};
 pub use model::{BulkImportUser, LoginMethod, RecipeId, TotpDevice, UserRole};
 pub use preflight::{Preflight, PreflightWarning, PrimaryUserRule};
-pub use requirements::Requirements;
+pub use requirements::{Problem, Requirements};
 pub use validate::{
     validate_import_user, validate_request, validate_request_text, CoreCrash, ImportVerdict, RequestValidator,
     RequestVerdict, UserVerdict,
