@@ -1,7 +1,7 @@
 // The page's main thread: UI only. The conversion runs in worker.js (protocol described
 // there); Cancel terminates that worker and starts a fresh one, because a running wasm call
 // cannot be interrupted any other way. User-supplied text is only ever set with textContent.
-import { formToOptions, OptionsError } from './options.js';
+import { formToOptions, describeOptions, OptionsError } from './options.js';
 import { DiagnosticsTable } from './diagnostics.js';
 
 const $ = (id) => document.getElementById(id);
@@ -26,6 +26,8 @@ const el = {
   secretDownloads: $('secret-downloads'),
   previewBody: document.querySelector('#preview tbody'),
   previewEmpty: $('preview-empty'),
+  optionsDetails: $('options-details'),
+  optionsSummary: $('options-summary'),
 };
 
 const diagnostics = new DiagnosticsTable({
@@ -97,6 +99,7 @@ function onMessage(msg) {
     case 'error':
       el.progressPanel.hidden = true;
       showError(msg.phase === 'options' ? `Check the options: ${msg.message}` : msg.message);
+      if (msg.phase === 'options') el.optionsDetails.open = true;
       if (msg.phase === 'init') setState('failed', 'The converter could not start.');
       else setState('ready', 'The conversion did not complete.');
       break;
@@ -147,6 +150,15 @@ function readForm() {
   });
 }
 
+function summariseOptions() {
+  try {
+    el.optionsSummary.textContent = describeOptions(readForm());
+  } catch (err) {
+    if (!(err instanceof OptionsError)) throw err;
+    el.optionsSummary.textContent = err.message;
+  }
+}
+
 function start() {
   if (state !== 'ready' || !chosen) return;
   clearResults();
@@ -156,6 +168,7 @@ function start() {
   } catch (err) {
     if (!(err instanceof OptionsError)) throw err;
     showError(`Check the options: ${err.message}`);
+    el.optionsDetails.open = true;
     return;
   }
   showProgress({ bytes: 0, totalBytes: chosen.size, records: 0, usersPerSecond: 0 });
@@ -248,6 +261,8 @@ el.form.addEventListener('submit', (event) => {
   start();
 });
 el.cancel.addEventListener('click', cancel);
+el.form.addEventListener('input', summariseOptions);
+el.form.addEventListener('change', summariseOptions);
 el.secretAck.addEventListener('change', syncSecretButtons);
 document.addEventListener('keydown', (event) => {
   if (event.key === 'Escape') cancel();

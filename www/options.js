@@ -60,3 +60,24 @@ export function formToOptions(v) {
   };
   return Object.fromEntries(Object.entries(options).filter(([, x]) => x !== undefined));
 }
+
+const LABELS = {
+  batchSize: 'batch size', features: 'features', tenant: 'tenant', unsupportedHash: 'unsupported hash',
+  externalId: 'external id', providerMap: 'provider map', rolesFrom: 'roles from',
+  includePrivateMetadata: 'private metadata', banned: 'banned', inputFormat: 'input format',
+  legacyVerified: 'legacy verified',
+};
+const DEFAULTS = { batchSize: 10000, unsupportedHash: 'defer', externalId: 'clerk-id', banned: 'skip' };
+
+/** One line naming the options that differ from the CLI's defaults. */
+export function describeOptions(options) {
+  const parts = [];
+  for (const [key, value] of Object.entries(options)) {
+    if (DEFAULTS[key] === value) continue;
+    const shown = Array.isArray(value) ? value.join(', ')
+      : typeof value === 'object' ? Object.entries(value).map(([a, b]) => `${a}=${b}`).join(', ')
+        : value === true ? 'yes' : String(value);
+    parts.push(`${LABELS[key] ?? key}: ${shown}`);
+  }
+  return parts.length ? parts.join(' · ') : 'CLI defaults';
+}
