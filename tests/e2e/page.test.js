@@ -55,7 +55,10 @@ async function screenshot(page, name, fullPage = false) {
   const path = join(SHOTS, `${name}.png`);
   await page.screenshot({ path, fullPage });
   // UPDATE_SCREENSHOTS=1 refreshes the committed copies in docs/screenshots/.
-  if (process.env.UPDATE_SCREENSHOTS) copyFileSync(path, join(root, 'docs', 'screenshots', `${name}.png`));
+  if (process.env.UPDATE_SCREENSHOTS) {
+    mkdirSync(join(root, 'docs', 'screenshots'), { recursive: true });
+    copyFileSync(path, join(root, 'docs', 'screenshots', `${name}.png`));
+  }
 }
 
 async function download(page, fileName) {
@@ -117,6 +120,7 @@ describe('the browser page', { timeout: 60_000 }, () => {
     assert.match(await page.textContent('#diag-count'), /^1 of 3 diagnostics match/);
     await page.fill('#diag-search', '');
     await page.waitForFunction(() => document.querySelectorAll('#diagnostics tbody tr').length === 3);
+    await page.locator('#diag-search').blur();
     await screenshot(page, 'finished', true);
 
     // Every control has a label, and the layout fits a narrow window without sideways scrolling.
