@@ -102,7 +102,16 @@ describe('the browser page', { timeout: 60_000 }, () => {
     const page = await openPage();
     await screenshot(page, 'empty');
     assert.equal(await page.isDisabled('#convert'), true, 'Convert is disabled until a file is chosen');
-    await convert(page, SAMPLE);
+    // By keyboard alone: Space on the file input opens the chooser, Tab reaches Convert.
+    await page.focus('#file-input');
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Space')]);
+    await chooser.setFiles(SAMPLE);
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'convert');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#results:not([hidden])', { timeout: 20_000 });
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'results-title', 'focus moves to the results');
 
     const expected = readJson(join(cliOut, 'report.json'));
     assert.deepEqual(expected.summary, { records: 4, converted: 3, deferred: 1, rejected: 0, batches: 1 });
@@ -183,7 +192,15 @@ describe('the browser page', { timeout: 60_000 }, () => {
       + `user_xss_name,"${XSS}",Doe,,x@example.com,,x@example.com,,,,,${BCRYPT},bcrypt,2024-03-01T12:00:00Z\n`
       + `"user_${XSS}",Eve,Doe,,e@example.com,,e@example.com,,,,,pbkdf2_sha256$260000$c2FsdHNhbHQ=$aGFzaGhhc2g=,pbkdf2_sha256_django,2024-03-01T12:00:00Z\n`);
     const page = await openPage();
-    await convert(page, file);
+    // Delivered through the drop zone this time, the way most people will give the page a file.
+    await page.evaluate(([name, text]) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([text], name, { type: 'text/csv' }));
+      document.getElementById('drop-zone').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }, ['xss.csv', readFileSync(file, 'utf8')]);
+    assert.match(await page.textContent('#file-name'), /^xss\.csv \(\d+ B\)$/);
+    await page.click('#convert');
+    await page.waitForSelector('#results:not([hidden])', { timeout: 20_000 });
     const preview = await page.$$eval('#preview tbody td', (tds) => tds.map((td) => td.textContent));
     assert.ok(preview.includes(`${XSS} Doe`), `the name is shown as text in the preview: ${JSON.stringify(preview)}`);
     const users = await page.$$eval('#diagnostics tbody td:nth-child(5)', (tds) => tds.map((td) => td.textContent));
