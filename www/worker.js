@@ -129,7 +129,8 @@ async function convert(file, options) {
         if (filled === CHUNK_BYTES) pushBuffer();
       }
     }
-    if (filled > 0 || read === 0) pushBuffer();
+    if (filled > 0) pushBuffer();
+    else if (read === 0) report(0);
     take(converter.finish());
     const { bytes: _consumed, ...summary } = converter.progress();
     const reportFile = outputs.get('report.json');
