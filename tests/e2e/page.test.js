@@ -1,0 +1,258 @@
+// The browser page end to end, in Debian's headless Chromium driven by playwright-core: the
+// numbers and files it produces equal the CLI's, it never leaves its own origin, it renders
+// hostile names as text, and Cancel really stops a running conversion.
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync, writeFileSync, copyFileSync, createWriteStream } from 'node:fs';
+import { join } from 'node:path';
+import { once } from 'node:events';
+import { chromium } from 'playwright-core';
+import { startServer } from '../../scripts/serve.js';
+import { cli, sample, tempDir, readJson, root } from '../js/helpers.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const SAMPLE = sample('dashboard-export.SYNTHETIC.csv');
+const SHOTS = join(root, 'test-results');
+const XSS = '<img src=x onerror=window.__xss=1>';
+const HEADER = 'id,first_name,last_name,username,primary_email_address,primary_phone_number,verified_email_addresses,unverified_email_addresses,verified_phone_numbers,unverified_phone_numbers,totp_secret,password_digest,password_hasher,created_at\n';
+const BCRYPT = '$2b$10$U4C0ZY8OG8y41F9LusfKyu3HRMBL0rCZcKBVsXhgr.n8Ou6FPhzO2';
+
+let server;
+let browser;
+let cliOut;
+let tmp;
+/** Every request any page made, and every console error or page error, across all tests. */
+const requests = [];
+const problems = [];
+
+async function openPage() {
+  const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } });
+  context.on('request', (r) => requests.push(r.url()));
+  const page = await context.newPage();
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  await page.goto(server.url);
+  await page.waitForFunction(() => ['ready', 'failed'].includes(document.body.dataset.state), null, { timeout: 10_000 });
+  const state = await page.evaluate(() => document.body.dataset.state);
+  assert.equal(state, 'ready', `the converter did not start: ${await page.textContent('#error')} ${problems.join('; ')}`);
+  return page;
+}
+
+async function convert(page, file) {
+  await page.setInputFiles('#file-input', file);
+  await page.click('#convert');
+  await page.waitForSelector('#results:not([hidden])', { timeout: 20_000 });
+  await page.waitForFunction(() => document.body.dataset.state === 'ready');
+}
+
+const shownSummary = (page) => page.evaluate(() => Object.fromEntries(
+  [...document.querySelectorAll('#cards [data-key]')].map((e) => [e.dataset.key, Number(e.textContent.replace(/,/g, ''))]),
+));
+
+async function screenshot(page, name, fullPage = false) {
+  const path = join(SHOTS, `${name}.png`);
+  await page.screenshot({ path, fullPage });
+  // UPDATE_SCREENSHOTS=1 refreshes the committed copies in docs/screenshots/.
+  if (process.env.UPDATE_SCREENSHOTS) {
+    mkdirSync(join(root, 'docs', 'screenshots'), { recursive: true });
+    copyFileSync(path, join(root, 'docs', 'screenshots', `${name}.png`));
+  }
+}
+
+async function download(page, fileName) {
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click(`button[data-file="${fileName}"]`)]);
+  assert.equal(dl.suggestedFilename(), fileName);
+  return readFileSync(await dl.path());
+}
+
+/** ~200,000 simple Dashboard rows (about 38 MB), written as a stream. */
+async function writeLargeCsv(path, rows) {
+  const out = createWriteStream(path);
+  out.write(HEADER);
+  for (let i = 0; i < rows; i++) {
+    const line = `user_${String(i).padStart(27, '0')},First${i},Last${i},,u${i}@example.com,,u${i}@example.com,,,,,${BCRYPT},bcrypt,2024-03-01T12:00:00Z\n`;
+    if (!out.write(line)) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+}
+
+describe('the browser page', { timeout: 60_000 }, () => {
+  before(async () => {
+    // Fail, never skip, when the browser or the build is missing.
+    assert.ok(existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM}: install Debian's chromium (scripts/setup.sh) or set CHROMIUM_PATH`);
+    assert.ok(existsSync(join(root, 'www', 'pkg', 'clerk_to_supertokens_bg.wasm')), 'www/pkg is missing: run scripts/build.sh');
+    mkdirSync(SHOTS, { recursive: true });
+    tmp = tempDir('c2s-page-');
+    cliOut = join(tmp, 'cli-out');
+    const r = cli(['convert', SAMPLE, '--out', cliOut]);
+    assert.equal(r.status, 0, r.stderr);
+    server = await startServer(join(root, 'www'), 0);
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  test('converts the synthetic Dashboard export with default options and shows the CLI\'s numbers', async () => {
+    const page = await openPage();
+    await screenshot(page, 'empty');
+    assert.equal(await page.isDisabled('#convert'), true, 'Convert is disabled until a file is chosen');
+    // By keyboard alone: Space on the file input opens the chooser, Tab reaches Convert.
+    await page.focus('#file-input');
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Space')]);
+    await chooser.setFiles(SAMPLE);
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'convert');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#results:not([hidden])', { timeout: 20_000 });
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'results-title', 'focus moves to the results');
+
+    const expected = readJson(join(cliOut, 'report.json'));
+    assert.deepEqual(expected.summary, { records: 4, converted: 3, deferred: 1, rejected: 0, batches: 1 });
+    assert.deepEqual(await shownSummary(page), expected.summary);
+    assert.match(await page.textContent('#reconcile'), /^4 records = 3 converted \+ 1 deferred \+ 0 rejected ✓/);
+
+    const rows = await page.$$eval('#diagnostics tbody tr', (trs) => trs.map((tr) => [...tr.cells].map((td) => td.textContent)));
+    assert.deepEqual(rows, expected.diagnostics.map((d) => [d.code, d.severity, String(d.record), String(d.line), d.userId, d.message]));
+
+    await page.selectOption('#diag-severity', 'error');
+    assert.equal(await page.locator('#diagnostics tbody tr').count(), 1);
+    await page.selectOption('#diag-severity', '');
+    await page.fill('#diag-search', 'totp');
+    await page.waitForFunction(() => document.querySelectorAll('#diagnostics tbody tr').length === 1);
+    assert.match(await page.textContent('#diag-count'), /^1 of 3 diagnostics match/);
+    await page.fill('#diag-search', '');
+    await page.waitForFunction(() => document.querySelectorAll('#diagnostics tbody tr').length === 3);
+    await page.locator('#diag-search').blur();
+    await screenshot(page, 'finished', true);
+
+    // Every control has a label, and the layout fits a narrow window without sideways scrolling.
+    const unlabelled = await page.$$eval('input, select, textarea', (els) => els.filter((e) => e.labels.length === 0 && !e.getAttribute('aria-label')).map((e) => e.id || e.name));
+    assert.deepEqual(unlabelled, []);
+    await page.setViewportSize({ width: 360, height: 800 });
+    await page.click('#options-details > summary');
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `the page is ${overflow} px wider than a 360 px window`);
+    await page.context().close();
+  });
+
+  test('downloads equal the CLI\'s files byte for byte; secret files wait for the warning to be acknowledged', async () => {
+    const page = await openPage();
+    await convert(page, SAMPLE);
+    assert.deepEqual(await download(page, 'batch-0001.json'), readFileSync(join(cliOut, 'batch-0001.json')));
+    assert.deepEqual(await download(page, 'report.json'), readFileSync(join(cliOut, 'report.json')));
+
+    const secret = page.locator('button[data-file="lazy-migration.ndjson"]');
+    assert.equal(await secret.getAttribute('data-secret'), 'true');
+    assert.equal(await secret.isDisabled(), true, 'secret download is disabled before the acknowledgement');
+    assert.match(await page.textContent('#secret-panel'), /password digests or TOTP secrets/);
+    await page.check('#secret-ack');
+    assert.deepEqual(await download(page, 'lazy-migration.ndjson'), readFileSync(join(cliOut, 'lazy-migration.ndjson')));
+    await page.context().close();
+  });
+
+  test('the options form means what the CLI flags mean, and a bad option shows the core\'s message', async () => {
+    const out = join(tmp, 'cli-options');
+    const r = cli(['convert', SAMPLE, '--out', out, '--features', 'account_linking,mfa', '--batch-size', '2', '--unsupported-hash', 'reject']);
+    assert.equal(r.status, 0, r.stderr);
+    const page = await openPage();
+    await page.click('#options-details > summary');
+    await page.fill('#opt-tenant', 'acme');
+    await page.setInputFiles('#file-input', SAMPLE);
+    await page.click('#convert');
+    await page.waitForSelector('#error:not([hidden])');
+    assert.match(await page.textContent('#error'), /^Check the options: invalid options: tenant 'acme' needs the multi_tenancy feature/);
+    assert.equal(await page.evaluate(() => document.body.dataset.state), 'ready');
+
+    await page.fill('#opt-tenant', '');
+    await page.check('input[name="features"][value="account_linking"]');
+    await page.check('input[name="features"][value="mfa"]');
+    await page.fill('#opt-batch', '2');
+    await page.selectOption('#opt-unsupported', 'reject');
+    assert.equal(await page.textContent('#options-summary'), 'batch size: 2 · features: account_linking, mfa · unsupported hash: reject');
+    await page.click('#convert');
+    await page.waitForSelector('#results:not([hidden])', { timeout: 20_000 });
+    const expected = readJson(join(out, 'report.json'));
+    assert.deepEqual(await shownSummary(page), expected.summary);
+    assert.equal(expected.summary.batches, 2);
+    assert.deepEqual(await download(page, 'batch-0002.json'), readFileSync(join(out, 'batch-0002.json')));
+    assert.deepEqual(await download(page, 'report.json'), readFileSync(join(out, 'report.json')));
+    await page.context().close();
+  });
+
+  test('a hostile name and user id are shown as text, never as markup', async () => {
+    const file = join(tmp, 'xss.csv');
+    writeFileSync(file, HEADER
+      + `user_xss_name,"${XSS}",Doe,,x@example.com,,x@example.com,,,,,${BCRYPT},bcrypt,2024-03-01T12:00:00Z\n`
+      + `"user_${XSS}",Eve,Doe,,e@example.com,,e@example.com,,,,,pbkdf2_sha256$260000$c2FsdHNhbHQ=$aGFzaGhhc2g=,pbkdf2_sha256_django,2024-03-01T12:00:00Z\n`);
+    const page = await openPage();
+    // Delivered through the drop zone this time, the way most people will give the page a file.
+    await page.evaluate(([name, text]) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([text], name, { type: 'text/csv' }));
+      document.getElementById('drop-zone').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }, ['xss.csv', readFileSync(file, 'utf8')]);
+    assert.match(await page.textContent('#file-name'), /^xss\.csv \(\d+ B\)$/);
+    await page.click('#convert');
+    await page.waitForSelector('#results:not([hidden])', { timeout: 20_000 });
+    const preview = await page.$$eval('#preview tbody td', (tds) => tds.map((td) => td.textContent));
+    assert.ok(preview.includes(`${XSS} Doe`), `the name is shown as text in the preview: ${JSON.stringify(preview)}`);
+    const users = await page.$$eval('#diagnostics tbody td:nth-child(5)', (tds) => tds.map((td) => td.textContent));
+    assert.ok(users.includes(`user_${XSS}`), `the user id is shown as text in the diagnostics: ${JSON.stringify(users)}`);
+    await page.waitForTimeout(200); // give an injected image time to fail and fire onerror
+    assert.equal(await page.locator('main img').count(), 0);
+    assert.equal(await page.evaluate(() => window.__xss), undefined);
+    await page.context().close();
+  });
+
+  test('Cancel stops a running conversion, and a new conversion then works', async () => {
+    const big = join(tmp, 'large.csv');
+    await writeLargeCsv(big, 200_000);
+    const page = await openPage();
+    const converter = page.workers()[0];
+    assert.ok(converter, 'the page runs a worker');
+    const closed = new Promise((resolve) => converter.once('close', resolve));
+
+    await page.setInputFiles('#file-input', big);
+    await page.click('#convert');
+    await page.waitForFunction(() => {
+      const bar = document.getElementById('progress-bar');
+      return document.body.dataset.state === 'converting' && bar.value > 0 && bar.value < bar.max;
+    }, null, { polling: 'raf', timeout: 10_000 });
+    assert.match(await page.textContent('#progress-text'), /% · .* MB of .* MB · [\d,]+ users · [\d,]+ users\/s$/);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await screenshot(page, 'converting');
+    // Check and click in one turn of the page's event loop, so the conversion cannot finish between them.
+    const clicked = await page.evaluate(() => {
+      if (document.body.dataset.state !== 'converting') return false;
+      document.getElementById('cancel').click();
+      return true;
+    });
+    assert.ok(clicked, 'the conversion was still running when Cancel was clicked (it finished too fast to cancel)');
+    await closed; // the worker doing the conversion is gone
+    await page.waitForFunction(() => document.body.dataset.state === 'ready', null, { timeout: 10_000 });
+    assert.match(await page.textContent('#status'), /^Conversion cancelled\. Ready to convert\./);
+    assert.equal(await page.isHidden('#progress-panel'), true);
+    assert.equal(await page.isHidden('#results'), true);
+    assert.equal(await page.isHidden('#cancel'), true);
+
+    await convert(page, SAMPLE);
+    assert.deepEqual(await shownSummary(page), { records: 4, converted: 3, deferred: 1, rejected: 0, batches: 1 });
+    await page.context().close();
+  });
+
+  test('no request left the server\'s origin, and nothing was blocked or failed', () => {
+    const origin = new URL(server.url).origin;
+    assert.ok(requests.some((u) => u.endsWith('/worker.js')), 'requests were recorded (worker)');
+    assert.ok(requests.some((u) => u.endsWith('/pkg/clerk_to_supertokens_bg.wasm')), 'requests were recorded (wasm)');
+    const foreign = requests.filter((u) => !(u.startsWith(`${origin}/`) || u.startsWith(`blob:${origin}/`) || u.startsWith('data:')));
+    assert.deepEqual(foreign, []);
+    assert.deepEqual(problems, []);
+  });
+});

@@ -1,0 +1,288 @@
+// The page's main thread: UI only. The conversion runs in worker.js (protocol described
+// there); Cancel terminates that worker and starts a fresh one, because a running wasm call
+// cannot be interrupted any other way. User-supplied text is only ever set with textContent.
+import { formToOptions, describeOptions, OptionsError } from './options.js';
+import { DiagnosticsTable } from './diagnostics.js';
+
+const $ = (id) => document.getElementById(id);
+const el = {
+  form: $('convert-form'),
+  drop: $('drop-zone'),
+  file: $('file-input'),
+  fileName: $('file-name'),
+  convert: $('convert'),
+  cancel: $('cancel'),
+  status: $('status'),
+  progressPanel: $('progress-panel'),
+  progressBar: $('progress-bar'),
+  progressText: $('progress-text'),
+  error: $('error'),
+  results: $('results'),
+  resultsTitle: $('results-title'),
+  reconcile: $('reconcile'),
+  downloads: $('downloads'),
+  secretPanel: $('secret-panel'),
+  secretAck: $('secret-ack'),
+  secretDownloads: $('secret-downloads'),
+  previewBody: document.querySelector('#preview tbody'),
+  previewEmpty: $('preview-empty'),
+  optionsDetails: $('options-details'),
+  optionsSummary: $('options-summary'),
+};
+
+const diagnostics = new DiagnosticsTable({
+  tbody: document.querySelector('#diagnostics tbody'),
+  code: $('diag-code'),
+  severity: $('diag-severity'),
+  search: $('diag-search'),
+  count: $('diag-count'),
+  page: $('diag-page'),
+  prev: $('diag-prev'),
+  next: $('diag-next'),
+});
+
+/** 'starting' (worker loading) | 'ready' | 'converting' | 'failed' (worker cannot start) */
+let state = 'starting';
+let worker = null;
+/** @type {File | null} */
+let chosen = null;
+/** Object URLs of the current results, revoked when they are replaced. */
+let objectUrls = [];
+/** The last conversion was cancelled: said once, when the fresh worker is ready. */
+let cancelled = false;
+
+const number = (n) => Number(n ?? 0).toLocaleString('en');
+const megabytes = (bytes) => `${(bytes / 1e6).toLocaleString('en', { maximumFractionDigits: 1 })} MB`;
+const size = (bytes) => (bytes < 1e3 ? `${bytes} B` : bytes < 1e6 ? `${(bytes / 1e3).toFixed(1)} KB` : megabytes(bytes));
+
+function setState(next, message) {
+  state = next;
+  document.body.dataset.state = next;
+  el.convert.disabled = next !== 'ready' || !chosen;
+  el.cancel.hidden = next !== 'converting';
+  el.file.disabled = next === 'converting';
+  el.form.querySelector('fieldset.options').disabled = next === 'converting';
+  el.form.setAttribute('aria-busy', String(next === 'converting'));
+  if (message !== undefined) el.status.textContent = message;
+}
+
+function startWorker() {
+  worker?.terminate();
+  worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: 'converter' });
+  const self = worker;
+  worker.onmessage = ({ data }) => {
+    if (worker !== self) return; // a message from a worker we already replaced
+    onMessage(data);
+  };
+  worker.onerror = (event) => {
+    if (worker !== self) return;
+    event.preventDefault();
+    showError(`The converter stopped unexpectedly${event.message ? `: ${event.message}` : '.'}`);
+    setState('failed', 'The converter could not run. Reload the page to try again.');
+  };
+  setState('starting', 'Starting the converter…');
+}
+
+function onMessage(msg) {
+  switch (msg.type) {
+    case 'ready':
+      setState('ready', `${cancelled ? 'Conversion cancelled. ' : ''}${chosen ? 'Ready to convert.' : 'Ready: choose a Dashboard CSV.'}`);
+      cancelled = false;
+      break;
+    case 'progress':
+      showProgress(msg);
+      break;
+    case 'result':
+      showResult(msg);
+      setState('ready', `Converted ${number(msg.summary.records)} records in ${(msg.elapsedMs / 1000).toFixed(2)} s.`);
+      break;
+    case 'error':
+      el.progressPanel.hidden = true;
+      showError(msg.phase === 'options' ? `Check the options: ${msg.message}` : msg.message);
+      if (msg.phase === 'options') el.optionsDetails.open = true;
+      if (msg.phase === 'init') setState('failed', 'The converter could not start.');
+      else setState('ready', 'The conversion did not complete.');
+      break;
+  }
+}
+
+function showProgress(p) {
+  el.progressBar.max = Math.max(1, p.totalBytes);
+  el.progressBar.value = p.bytes;
+  const pct = p.totalBytes ? Math.floor((100 * p.bytes) / p.totalBytes) : 100;
+  el.progressText.textContent = `${pct}% · ${megabytes(p.bytes)} of ${megabytes(p.totalBytes)} · ${number(p.records)} users · ${number(p.usersPerSecond)} users/s`;
+  el.progressBar.setAttribute('aria-valuetext', `${pct}% of the file read, ${number(p.records)} users`);
+}
+
+function showError(message) {
+  el.error.textContent = message;
+  el.error.hidden = false;
+}
+
+function clearResults() {
+  for (const url of objectUrls) URL.revokeObjectURL(url);
+  objectUrls = [];
+  el.results.hidden = true;
+  el.error.hidden = true;
+  el.error.textContent = '';
+}
+
+function chooseFile(file) {
+  chosen = file ?? null;
+  el.fileName.textContent = chosen ? `${chosen.name} (${size(chosen.size)})` : 'No file chosen.';
+  if (state === 'ready') setState('ready', chosen ? 'Ready to convert.' : 'Ready: choose a Dashboard CSV.');
+}
+
+function readForm() {
+  const data = new FormData(el.form);
+  return formToOptions({
+    features: data.getAll('features'),
+    tenant: data.get('tenant'),
+    unsupportedHash: data.get('unsupportedHash'),
+    batchSize: data.get('batchSize'),
+    banned: data.get('banned'),
+    externalId: data.get('externalId'),
+    providerMap: data.get('providerMap'),
+    rolesFrom: data.get('rolesFrom'),
+    includePrivateMetadata: data.get('includePrivateMetadata') === 'on',
+    inputFormat: data.get('inputFormat'),
+    legacyVerified: data.get('legacyVerified') === 'on',
+  });
+}
+
+function summariseOptions() {
+  try {
+    el.optionsSummary.textContent = describeOptions(readForm());
+  } catch (err) {
+    if (!(err instanceof OptionsError)) throw err;
+    el.optionsSummary.textContent = err.message;
+  }
+}
+
+function start() {
+  if (state !== 'ready' || !chosen) return;
+  clearResults();
+  let options;
+  try {
+    options = readForm();
+  } catch (err) {
+    if (!(err instanceof OptionsError)) throw err;
+    showError(`Check the options: ${err.message}`);
+    el.optionsDetails.open = true;
+    return;
+  }
+  showProgress({ bytes: 0, totalBytes: chosen.size, records: 0, usersPerSecond: 0 });
+  el.progressPanel.hidden = false;
+  setState('converting', `Converting ${chosen.name}…`);
+  worker.postMessage({ type: 'start', file: chosen, options });
+}
+
+function cancel() {
+  if (state !== 'converting') return;
+  // Terminating is the only way to stop a wasm call that is running.
+  el.progressPanel.hidden = true;
+  cancelled = true;
+  startWorker();
+  el.status.textContent = 'Cancelled. Starting a fresh converter…';
+  el.convert.focus();
+}
+
+function showResult({ summary, files, diagnostics: rows, preview }) {
+  el.progressPanel.hidden = true;
+  for (const key of ['records', 'converted', 'deferred', 'rejected', 'batches']) $(`sum-${key}`).textContent = number(summary[key]);
+  const balanced = summary.records === summary.converted + summary.deferred + summary.rejected;
+  el.reconcile.textContent = `${number(summary.records)} records = ${number(summary.converted)} converted + ${number(summary.deferred)} deferred + ${number(summary.rejected)} rejected`
+    + (balanced ? ' ✓ every record is accounted for.' : ' ✗ the counts do not add up; please report this.');
+  el.reconcile.className = balanced ? 'reconcile ok' : 'reconcile bad';
+
+  el.downloads.replaceChildren(...files.filter((f) => !f.secret).map(downloadItem));
+  const secrets = files.filter((f) => f.secret);
+  el.secretPanel.hidden = secrets.length === 0;
+  el.secretAck.checked = false;
+  el.secretDownloads.replaceChildren(...secrets.map(downloadItem));
+  syncSecretButtons();
+
+  renderPreview(preview);
+  diagnostics.load(rows);
+  el.results.hidden = false;
+  el.resultsTitle.focus();
+}
+
+function downloadItem(file) {
+  const li = document.createElement('li');
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = 'download';
+  button.dataset.file = file.name;
+  if (file.secret) button.dataset.secret = 'true';
+  button.textContent = `Download ${file.name}`;
+  const meta = document.createElement('span');
+  meta.className = 'muted';
+  meta.textContent = ` ${size(file.size)}`;
+  button.addEventListener('click', () => download(file));
+  li.append(button, meta);
+  return li;
+}
+
+function download(file) {
+  if (file.secret && !el.secretAck.checked) return;
+  const url = URL.createObjectURL(file.blob);
+  objectUrls.push(url);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = file.name;
+  a.hidden = true;
+  document.body.append(a);
+  a.click();
+  a.remove();
+}
+
+function syncSecretButtons() {
+  for (const b of el.secretDownloads.querySelectorAll('button')) b.disabled = !el.secretAck.checked;
+}
+
+function renderPreview(users) {
+  const rows = users.map((u) => {
+    const tr = document.createElement('tr');
+    for (const value of [u.externalUserId, u.name, u.identifiers, u.loginMethods, u.password, u.totp]) {
+      const td = document.createElement('td');
+      td.textContent = value ?? '';
+      tr.append(td);
+    }
+    return tr;
+  });
+  el.previewBody.replaceChildren(...rows);
+  el.previewEmpty.hidden = users.length > 0;
+}
+
+el.file.addEventListener('change', () => chooseFile(el.file.files?.[0]));
+el.form.addEventListener('submit', (event) => {
+  event.preventDefault();
+  start();
+});
+el.cancel.addEventListener('click', cancel);
+el.form.addEventListener('input', summariseOptions);
+el.form.addEventListener('change', summariseOptions);
+el.secretAck.addEventListener('change', syncSecretButtons);
+document.addEventListener('keydown', (event) => {
+  if (event.key === 'Escape') cancel();
+});
+
+// Drops anywhere on the page are caught, so a missed drop never navigates away to the file.
+for (const type of ['dragover', 'drop']) window.addEventListener(type, (event) => event.preventDefault());
+el.drop.addEventListener('dragenter', () => el.drop.classList.add('over'));
+el.drop.addEventListener('dragover', (event) => {
+  event.dataTransfer.dropEffect = state === 'converting' ? 'none' : 'copy';
+  el.drop.classList.add('over');
+});
+el.drop.addEventListener('dragleave', (event) => {
+  if (!el.drop.contains(event.relatedTarget)) el.drop.classList.remove('over');
+});
+el.drop.addEventListener('drop', (event) => {
+  el.drop.classList.remove('over');
+  if (state === 'converting') return;
+  const file = event.dataTransfer?.files?.[0];
+  if (file) chooseFile(file);
+});
+
+startWorker();
