@@ -1,4 +1,4 @@
-// Helpers shared by the network commands (submit, status, failed, undo).
+// Helpers shared by the commands: argument parsing, usage errors, API-key masking, exit codes.
 import { parseArgs } from 'node:util';
 
 /**
@@ -28,17 +28,25 @@ export const CONNECT_HELP = `  --core URL          the core's base URL, e.g. htt
   --retry-base-ms N   first backoff ceiling; backoff doubles with full jitter (default 500)`;
 
 /**
+ * util.parseArgs with errors a person understands. The network commands take CONNECT_OPTIONS too.
  * @param {string[]} argv
- * @param {Record<string, {type: 'string' | 'boolean', short?: string}>} options
- * @returns {{values: Record<string, string | boolean | undefined>, positionals: string[]}}
+ * @param {Record<string, {type: 'string' | 'boolean', short?: string, multiple?: boolean}>} options
+ * @param {{connect?: boolean, positionals?: number}} [how]
+ * @returns {{values: Record<string, any>, positionals: string[]}}
  */
-export function parse(argv, options) {
+export function parse(argv, options, { connect = true, positionals = Infinity } = {}) {
+  let parsed;
   try {
-    return parseArgs({ args: argv, options: { ...CONNECT_OPTIONS, ...options }, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: argv, options: connect ? { ...CONNECT_OPTIONS, ...options } : options, allowPositionals: true, strict: true });
   } catch (cause) {
-    throw usage(/** @type {Error} */ (cause).message, cause);
+    throw usage(/** @type {Error} */ (cause).message.replace(/\. To specify a positional argument.*$/s, '.'), cause);
   }
+  if (parsed.positionals.length > positionals) throw usage(`unexpected argument '${parsed.positionals[positionals]}'`);
+  return parsed;
 }
+
+/** A comma-separated list; an empty string is a known, empty list. @param {string | undefined} s */
+export const list = (s) => (s ?? '').split(',').map((x) => x.trim()).filter(Boolean);
 
 /** A string option's value. @param {Record<string, string | boolean | undefined>} values @param {string} name */
 export function str(values, name) {

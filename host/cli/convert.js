@@ -1,6 +1,6 @@
 // `clerk-to-supertokens convert`: a Clerk export in, SuperTokens bulk-import batches out.
 import { convertFile } from '../convert.js';
-import { parse, list, integer, guarded, UsageError } from './args.js';
+import { parse, list, int, usage, fail } from '../cli-shared.js';
 
 export const summary = 'convert a Clerk export into SuperTokens bulk-import batches';
 
@@ -60,11 +60,11 @@ export function convertOptions(values) {
   const providerMap = {};
   for (const pair of values['provider-map'] ?? []) {
     const eq = pair.indexOf('=');
-    if (eq < 1 || eq === pair.length - 1) throw new UsageError(`--provider-map expects clerk_provider=thirdPartyId, got '${pair}'`);
+    if (eq < 1 || eq === pair.length - 1) throw usage(`--provider-map expects clerk_provider=thirdPartyId, got '${pair}'`);
     providerMap[pair.slice(0, eq)] = pair.slice(eq + 1);
   }
   const options = {
-    batchSize: integer('batch-size', values['batch-size']),
+    batchSize: int(values, 'batch-size', 1),
     features: values.features === undefined ? undefined : list(values.features),
     tenant: values.tenant,
     unsupportedHash: values['unsupported-hash'],
@@ -80,17 +80,16 @@ export function convertOptions(values) {
 }
 
 export async function run(argv, io) {
-  return guarded(io, 'convert', async () => {
-    const { values, positionals } = parse(argv, OPTIONS);
+  try {
+    const { values, positionals } = parse(argv, OPTIONS, { connect: false, positionals: 1 });
     const [input] = positionals;
-    if (!input) throw new UsageError('missing the export file to convert');
-    if (!values.out) throw new UsageError('missing --out <dir>');
-    let options;
+    if (!input) throw usage('missing the export file to convert');
+    if (!values.out) throw usage('missing --out <dir>');
+    const options = convertOptions(values);
     try {
-      options = convertOptions(values);
       new (await import('../wasm.js')).default.Converter(options).free();
     } catch (err) {
-      throw new UsageError(err.message);
+      throw usage(err.message, err);
     }
     const started = performance.now();
     const progress = io.isTTY && !values.quiet ? tty(io.stderr) : () => {};
@@ -98,7 +97,9 @@ export async function run(argv, io) {
     if (io.isTTY && !values.quiet) io.stderr.write('\n');
     if (!values.quiet) io.stdout.write(formatSummary(result, values.out, performance.now() - started));
     return 0;
-  });
+  } catch (err) {
+    return fail(io, err, undefined, help);
+  }
 }
 
 function tty(stream) {

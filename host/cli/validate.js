@@ -1,7 +1,7 @@
 // `clerk-to-supertokens validate`: what the SuperTokens core would answer to a request body.
 import { readFile } from 'node:fs/promises';
 import { validateBulkImport, responseBody } from '../validate.js';
-import { parse, list, guarded, UsageError } from './args.js';
+import { parse, list, usage, fail, masked } from '../cli-shared.js';
 import { fetchCoreContext } from '../submit.js';
 
 export const summary = 'say what the SuperTokens core would answer to a bulk-import request body';
@@ -51,31 +51,30 @@ export function contextFromFlags(values) {
     context.tenantPools = {};
     for (const pair of values['tenant-pool']) {
       const eq = pair.indexOf('=');
-      if (eq < 1 || eq === pair.length - 1) throw new UsageError(`--tenant-pool expects tenant=pool, got '${pair}'`);
+      if (eq < 1 || eq === pair.length - 1) throw usage(`--tenant-pool expects tenant=pool, got '${pair}'`);
       context.tenantPools[pair.slice(0, eq)] = pair.slice(eq + 1);
     }
   }
   const key = values['firebase-signer-key-set'];
   if (key !== undefined) {
-    if (key !== 'true' && key !== 'false') throw new UsageError(`--firebase-signer-key-set must be true or false, got '${key}'`);
+    if (key !== 'true' && key !== 'false') throw usage(`--firebase-signer-key-set must be true or false, got '${key}'`);
     context.firebaseSignerKeySet = key === 'true';
   }
   return context;
 }
 
 export async function run(argv, io) {
-  return guarded(io, 'validate', async () => {
-    const { values, positionals } = parse(argv, OPTIONS);
+  const apiKey = argv.includes('--api-key') ? argv[argv.indexOf('--api-key') + 1] : io.env?.SUPERTOKENS_API_KEY;
+  try {
+    const { values, positionals } = parse(argv, OPTIONS, { connect: false, positionals: 1 });
     const [file] = positionals;
-    if (!file) throw new UsageError('missing the request body file to validate');
+    if (!file) throw usage('missing the request body file to validate');
     let context = contextFromFlags(values);
     if (values.core) {
-      const apiKey = values['api-key'] ?? io.env?.SUPERTOKENS_API_KEY;
       try {
         context = { ...(await fetchCoreContext({ core: values.core, apiKey })), ...context };
       } catch (err) {
-        const message = apiKey ? String(err.message).split(apiKey).join('***') : err.message;
-        throw new Error(`cannot read the core's context from ${values.core}: ${message}`);
+        throw new Error(`cannot read the core's context from ${values.core}: ${err.message}`, { cause: err });
       }
     }
     let text;
@@ -91,5 +90,7 @@ export async function run(argv, io) {
     }
     if (verdict.skippedChecks.length) io.stderr.write(`not checked (context unknown): ${verdict.skippedChecks.join(', ')}\n`);
     return verdict.status === 200 ? 0 : 1;
-  });
+  } catch (err) {
+    return fail({ ...io, stderr: masked(io.stderr, apiKey) }, err, apiKey, help);
+  }
 }
