@@ -2,9 +2,16 @@
 
 pub mod cells;
 pub mod csv;
+pub mod json;
+pub mod json_record;
+pub mod json_stream;
+pub mod json_user;
 pub mod user;
 
-pub use self::csv::{CsvUserReader, ACCEPTED_SHAPES};
+pub use self::csv::{CsvUserReader, ACCEPTED_SHAPES, MAX_RECORD_BYTES};
+pub use json::JsonUserReader;
+pub use json_stream::{Container, Framing, JsonRecordSplitter};
+pub use json_user::{map_record, JsonShape};
 pub use user::{ClerkUser, ExternalAccount, Identifier, Password};
 
 use crate::report::{Diagnostic, Location};
