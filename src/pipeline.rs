@@ -210,6 +210,9 @@ impl Converter {
             return None; // maybe a BOM still arriving
         }
         let body = bytes.strip_prefix(b"\xEF\xBB\xBF".as_slice()).unwrap_or(bytes);
+        if !at_end && (body == b"\xFF" || body == b"\xFE") {
+            return None; // maybe a UTF-16 BOM still arriving
+        }
         if body.starts_with(b"\xFF\xFE") || body.starts_with(b"\xFE\xFF") {
             return self.unsupported("UTF-16 text is not supported (re-save the file as UTF-8)");
         }
