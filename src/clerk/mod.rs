@@ -1,4 +1,9 @@
 //! Input: Clerk exports, read as a stream of records into [`ClerkUser`]s.
+//!
+//! Two readers cover every shape of spec/clerk-exports.md §1: [`CsvUserReader`] (A, B) and
+//! [`JsonUserReader`] (C, C′, D, E in a bare array, a `{data,totalCount}` page, the CLI
+//! envelope, a single object or NDJSON). Both are push parsers whose memory is bounded by the
+//! largest record.
 
 pub mod cells;
 pub mod csv;
