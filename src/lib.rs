@@ -13,6 +13,7 @@
 pub mod clerk;
 pub mod convert;
 pub mod hashes;
+pub mod join;
 pub mod options;
 pub mod pipeline;
 pub mod report;

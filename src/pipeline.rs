@@ -7,9 +7,25 @@
 //! stays flat however many diagnostics a large export produces.
 //!
 //! Output is a pure function of the input bytes and options, whatever the chunking.
+//!
+//! # Joining Backend API files
+//!
+//! Before the main input, any number of Backend API files (JSON, any container of §5.1) may
+//! be fed with [`Converter::push_api`] and closed one by one with [`Converter::end_api_file`].
+//! Their users are held by id ([`crate::join`], which documents the memory cost and the merge
+//! rules); each main-input user with the same id is merged with its API record, and API users
+//! that no main record names are converted at [`Converter::finish`], in the order the API
+//! files gave them. A user found on one side only gets a `join-side-missing` warning.
+//!
+//! Counting (`records == converted + deferred + rejected` always holds): `records` counts
+//! *users*: every main-input record, plus every API-only user, plus every API record that is
+//! unreadable (rejected with its reason). An API record that joins a main record is that
+//! user, counted once; a repeat of an id already read from the API files (overlapping pages)
+//! is the same user again and is reported as `info`, not counted.
 
-use crate::clerk::{ClerkUser, CsvUserReader, RecordReader, RecordSink, ACCEPTED_SHAPES};
+use crate::clerk::{ClerkUser, CsvUserReader, Framing, JsonUserReader, RecordReader, RecordSink, ACCEPTED_SHAPES};
 use crate::convert::{convert_user, Outcome};
+use crate::join::{merge, ApiUsers};
 use crate::options::{InputFormat, Options};
 use crate::report::{Diagnostic, DiagnosticCode as Code, Location, Severity, Stats, Summary};
 use crate::supertokens::{CoreContext, Preflight, RequestValidator};
@@ -57,6 +73,12 @@ pub struct Converter {
     reader: Option<Box<dyn RecordReader>>,
     /// Bytes held back until the input shape is known (a BOM, leading whitespace).
     sniffed: Vec<u8>,
+    /// The Backend API file being read, if one is open.
+    api_reader: Option<JsonUserReader>,
+    /// Backend API files opened so far; the current one's number.
+    api_files: u32,
+    /// The main input has begun: no more API files.
+    main_started: bool,
     state: State,
 }
 
@@ -64,7 +86,57 @@ impl Converter {
     /// A converter for `options`; an invalid option is an error for the caller, not a diagnostic.
     pub fn new(options: Options) -> Result<Self, String> {
         options.check()?;
-        Ok(Converter { reader: None, sniffed: Vec::new(), state: State::new(options) })
+        Ok(Converter {
+            reader: None,
+            sniffed: Vec::new(),
+            api_reader: None,
+            api_files: 0,
+            main_started: false,
+            state: State::new(options),
+        })
+    }
+
+    /// Consumes a chunk of a Backend API file (split anywhere), to be joined with the main
+    /// input by user id. Call [`Converter::end_api_file`] after each file. An error means the
+    /// call came too late: API files go before the main input.
+    pub fn push_api(&mut self, chunk: &[u8]) -> Result<Vec<OutputFile>, String> {
+        self.check_api_allowed()?;
+        self.state.bytes += chunk.len() as u64;
+        let file = self.open_api_file();
+        if let Some(reader) = &mut self.api_reader {
+            reader.push(chunk, &mut ApiFileSink { state: &mut self.state, file });
+        }
+        Ok(self.state.take_output())
+    }
+
+    /// Ends the current Backend API file; the next [`Converter::push_api`] starts another.
+    pub fn end_api_file(&mut self) -> Result<Vec<OutputFile>, String> {
+        self.check_api_allowed()?;
+        self.open_api_file();
+        self.close_api_file();
+        Ok(self.state.take_output())
+    }
+
+    fn check_api_allowed(&self) -> Result<(), String> {
+        if self.main_started || self.state.finished {
+            return Err("Backend API files must be given before the main input".into());
+        }
+        Ok(())
+    }
+
+    fn open_api_file(&mut self) -> u32 {
+        if self.api_reader.is_none() {
+            self.api_files += 1;
+            self.api_reader = Some(JsonUserReader::new(Framing::Document, self.state.options.legacy_verified));
+            self.state.join.get_or_insert_with(ApiUsers::default);
+        }
+        self.api_files
+    }
+
+    fn close_api_file(&mut self) {
+        if let Some(mut reader) = self.api_reader.take() {
+            reader.finish(&mut ApiFileSink { state: &mut self.state, file: self.api_files });
+        }
     }
 
     /// Consumes a chunk of input, split anywhere, and returns the output it completed.
@@ -72,6 +144,9 @@ impl Converter {
         if self.state.finished {
             return Vec::new();
         }
+        // A Backend API file left open ends where the main input begins.
+        self.close_api_file();
+        self.main_started = true;
         self.state.bytes += chunk.len() as u64;
         match &mut self.reader {
             Some(reader) => reader.push(chunk, &mut self.state),
@@ -92,6 +167,8 @@ impl Converter {
         if self.state.finished {
             return Vec::new();
         }
+        self.close_api_file();
+        self.main_started = true;
         if self.reader.is_none() {
             if let Some(reader) = self.detect(true) {
                 self.start(reader);
@@ -100,6 +177,7 @@ impl Converter {
         if let Some(reader) = &mut self.reader {
             reader.finish(&mut self.state);
         }
+        self.state.convert_api_only_users();
         self.state.close()
     }
 
@@ -115,13 +193,18 @@ impl Converter {
         self.reader = Some(reader);
     }
 
-    /// Picks a reader once enough bytes are in (spec/clerk-exports.md §1.1), or at the end.
+    /// Picks a reader once enough bytes are in (spec/clerk-exports.md §1.1), or at the end:
+    /// `[` or `{` is JSON (the JSON reader tells arrays, wrappers, single objects and NDJSON
+    /// apart as it streams); binary data and UTF-16 get one file-level error; anything else is
+    /// CSV, whose header tells shape A from B. `options.input_format` skips the guessing.
     fn detect(&mut self, at_end: bool) -> Option<Box<dyn RecordReader>> {
         let legacy_verified = self.state.options.legacy_verified;
         let csv = || -> Option<Box<dyn RecordReader>> { Some(Box::new(CsvUserReader::new(legacy_verified))) };
+        let json = |framing| -> Option<Box<dyn RecordReader>> { Some(Box::new(JsonUserReader::new(framing, legacy_verified))) };
         match self.state.options.input_format {
             Some(InputFormat::DashboardCsv | InputFormat::LegacyCsv) => return csv(),
-            Some(InputFormat::Json | InputFormat::Ndjson) => return self.unsupported("JSON input"),
+            Some(InputFormat::Json) => return json(Framing::Document),
+            Some(InputFormat::Ndjson) => return json(Framing::Lines),
             None => {}
         }
         let bytes = &self.sniffed[..];
@@ -129,26 +212,72 @@ impl Converter {
             return None; // maybe a BOM still arriving
         }
         let body = bytes.strip_prefix(b"\xEF\xBB\xBF".as_slice()).unwrap_or(bytes);
+        if !at_end && (body == b"\xFF" || body == b"\xFE") {
+            return None; // maybe a UTF-16 BOM still arriving
+        }
         if body.starts_with(b"\xFF\xFE") || body.starts_with(b"\xFE\xFF") {
-            return self.unsupported("UTF-16 text (re-save the file as UTF-8)");
+            return self.unsupported("UTF-16 text is not supported (re-save the file as UTF-8)");
         }
         match body.iter().find(|b| !b.is_ascii_whitespace()) {
-            Some(b'[' | b'{') => self.unsupported("JSON input"),
+            Some(b'[' | b'{') => json(Framing::Document),
+            Some(&b) if is_binary_start(b) => {
+                self.unsupported("the input is binary data, not a text export (it starts with a control or non-UTF-8 byte)")
+            }
             Some(_) => csv(),
             None if at_end => csv(),
             None => None,
         }
     }
 
-    /// Ends the run on a shape this build cannot read: one file-level error, no records.
+    /// Ends the run on input no reader can read: one file-level error, no records.
     fn unsupported(&mut self, what: &str) -> Option<Box<dyn RecordReader>> {
         self.state.diagnostic(Diagnostic::new(
             Code::UnrecognisedFormat,
             Severity::Error,
-            format!("{what} is not supported by this reader. {ACCEPTED_SHAPES}"),
+            format!("{what}; nothing was read. {ACCEPTED_SHAPES}"),
         ));
         self.sniffed.clear();
         Some(Box::new(Ignore))
+    }
+}
+
+/// A first byte no text export starts with: a control character, or a byte that cannot
+/// begin a UTF-8 character (a PNG starts with 0x89).
+fn is_binary_start(b: u8) -> bool {
+    (b < 0x20 && !b.is_ascii_whitespace()) || b == 0x7F || (0x80..=0xC1).contains(&b) || b >= 0xF5
+}
+
+/// What the reader of a Backend API file finds goes to the join store; its diagnostics name
+/// the file, since their record and line numbers are the API file's, not the main input's.
+struct ApiFileSink<'s> {
+    state: &'s mut State,
+    file: u32,
+}
+
+fn in_api_file(file: u32, mut d: Diagnostic) -> Diagnostic {
+    d.message = format!("Backend API file {file}: {}", d.message);
+    d
+}
+
+impl RecordSink for ApiFileSink<'_> {
+    fn user(&mut self, at: Location, user: ClerkUser<'_>) {
+        let join = self.state.join.get_or_insert_with(ApiUsers::default);
+        if !join.insert(&user, self.file, at) {
+            let d = Diagnostic::new(
+                Code::DuplicateId,
+                Severity::Info,
+                "user already read from an earlier Backend API record (pages overlap); the first copy is used",
+            );
+            self.state.w.diagnostic(in_api_file(self.file, d.at(at).field("id").user(user.id.as_ref())));
+        }
+    }
+
+    fn bad_record(&mut self, at: Location, reason: Diagnostic) {
+        self.state.bad_record(at, in_api_file(self.file, reason));
+    }
+
+    fn diagnostic(&mut self, d: Diagnostic) {
+        self.state.diagnostic(in_api_file(self.file, d));
     }
 }
 
@@ -166,6 +295,8 @@ struct State {
     options: Options,
     w: Writer,
     checks: CoreChecks,
+    /// Backend API users waiting for their main-input record; `None` when no API file was given.
+    join: Option<ApiUsers>,
     bytes: u64,
     finished: bool,
 }
@@ -174,7 +305,88 @@ impl State {
     fn new(options: Options) -> Self {
         let w = Writer::new(options.batch_size);
         let checks = CoreChecks::new(&options);
-        State { options, w, checks, bytes: 0, finished: false }
+        State { options, w, checks, join: None, bytes: 0, finished: false }
+    }
+
+    /// Converts one user and writes it to a batch (after the core-parity checks), the
+    /// lazy-migration file or the report.
+    fn convert(&mut self, at: Location, user: &ClerkUser<'_>) {
+        let w = &mut self.w;
+        w.stats.count(user);
+        let conversion = convert_user(user, &self.options, &mut crate::hashes::random_password);
+        for warning in conversion.warnings {
+            w.located(at, warning);
+        }
+        match conversion.outcome {
+            Outcome::Converted(u) => {
+                let (json, value) = match (serde_json::to_string(&u), serde_json::to_value(&u)) {
+                    (Ok(json), Ok(value)) => (json, value),
+                    (Err(e), _) | (_, Err(e)) => {
+                        w.summary.rejected += 1;
+                        let d = Diagnostic::new(Code::InvalidValue, Severity::Error, format!("user could not be written as JSON: {e}"));
+                        w.located(at, d.user(user.id.as_ref()));
+                        return;
+                    }
+                };
+                let verdict = self.checks.validator.validate_user(&value);
+                if !verdict.errors.is_empty() || verdict.core_would_crash {
+                    w.summary.rejected += 1;
+                    let crash = verdict.crash.as_ref().map(|c| c.core_text());
+                    for message in verdict.errors.into_iter().chain(crash) {
+                        let d = Diagnostic::new(Code::CoreRejected, Severity::Error, message);
+                        w.located(at, d.user(user.id.as_ref()));
+                    }
+                    return;
+                }
+                for warning in self.checks.preflight.observe(&value) {
+                    let d = Diagnostic::new(Code::CoreWouldFail, Severity::Warning, warning.message);
+                    w.located(at, d.user(user.id.as_ref()));
+                }
+                if w.add_to_batch(&json) {
+                    self.checks.next_batch();
+                }
+            }
+            Outcome::Deferred(d) => {
+                w.summary.deferred += 1;
+                w.located(at, d);
+                if let Ok(line) = serde_json::to_string(user) {
+                    w.lazy.push_str(&line);
+                    w.lazy.push('\n');
+                }
+            }
+            Outcome::Rejected(reasons) => {
+                w.summary.rejected += 1;
+                for d in reasons {
+                    w.located(at, d);
+                }
+            }
+        }
+    }
+
+    /// At the end of the main input: the API users no main record named, in API input order.
+    fn convert_api_only_users(&mut self) {
+        let Some(join) = &mut self.join else { return };
+        for held in join.take_unjoined() {
+            self.w.summary.records += 1;
+            let Some(user) = held.user() else {
+                self.w.summary.rejected += 1;
+                let d = Diagnostic::new(Code::InvalidValue, Severity::Error, "held Backend API user could not be read back; skipped");
+                self.w.located(held.at, in_api_file(held.file, d));
+                continue;
+            };
+            self.w.first_sighting(&user.id);
+            let (record, line) = (held.at.record.unwrap_or(0), held.at.line.unwrap_or(0));
+            let d = Diagnostic::new(
+                Code::JoinSideMissing,
+                Severity::Warning,
+                format!(
+                    "user is only in Backend API file {} (record {record}, line {line}), not in the main input: converted without a password or TOTP secret",
+                    held.file
+                ),
+            );
+            self.w.diagnostic(d.field("id").user(user.id.as_ref()));
+            self.convert(Location::default(), &user);
+        }
     }
 
     fn take_output(&mut self) -> Vec<OutputFile> {
@@ -362,53 +574,23 @@ impl RecordSink for State {
             w.located(at, d);
             return;
         }
-        w.stats.count(&user);
-        let conversion = convert_user(&user, &self.options, &mut crate::hashes::random_password);
-        for warning in conversion.warnings {
-            w.located(at, warning);
-        }
-        match conversion.outcome {
-            Outcome::Converted(u) => {
-                let (json, value) = match (serde_json::to_string(&u), serde_json::to_value(&u)) {
-                    (Ok(json), Ok(value)) => (json, value),
-                    (Err(e), _) | (_, Err(e)) => {
-                        w.summary.rejected += 1;
-                        let d = Diagnostic::new(Code::InvalidValue, Severity::Error, format!("user could not be written as JSON: {e}"));
-                        w.located(at, d.user(user.id.as_ref()));
-                        return;
-                    }
-                };
-                let verdict = self.checks.validator.validate_user(&value);
-                if !verdict.errors.is_empty() || verdict.core_would_crash {
-                    w.summary.rejected += 1;
-                    let crash = verdict.crash.as_ref().map(|c| c.core_text());
-                    for message in verdict.errors.into_iter().chain(crash) {
-                        let d = Diagnostic::new(Code::CoreRejected, Severity::Error, message);
-                        w.located(at, d.user(user.id.as_ref()));
-                    }
-                    return;
-                }
-                for warning in self.checks.preflight.observe(&value) {
-                    let d = Diagnostic::new(Code::CoreWouldFail, Severity::Warning, warning.message);
-                    w.located(at, d.user(user.id.as_ref()));
-                }
-                if w.add_to_batch(&json) {
-                    self.checks.next_batch();
-                }
+        let Some(join) = &mut self.join else {
+            return self.convert(at, &user);
+        };
+        let held = join.take(&user.id);
+        match held.as_ref().and_then(|h| h.user()) {
+            Some(api) => {
+                let merged = merge(user, api);
+                self.convert(at, &merged);
             }
-            Outcome::Deferred(d) => {
-                w.summary.deferred += 1;
-                w.located(at, d);
-                if let Ok(line) = serde_json::to_string(&user) {
-                    w.lazy.push_str(&line);
-                    w.lazy.push('\n');
-                }
-            }
-            Outcome::Rejected(reasons) => {
-                w.summary.rejected += 1;
-                for d in reasons {
-                    w.located(at, d);
-                }
+            None => {
+                let d = Diagnostic::new(
+                    Code::JoinSideMissing,
+                    Severity::Warning,
+                    "user is in no Backend API file: converted without API metadata, external accounts, external_id, created_at, ban status or verification",
+                );
+                self.w.located(at, d.field("id").user(user.id.as_ref()));
+                self.convert(at, &user);
             }
         }
     }

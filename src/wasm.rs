@@ -166,6 +166,28 @@ impl Converter {
         Ok(Converter { inner, finished: false })
     }
 
+    /// Consumes a chunk of a Backend API users file (JSON, split anywhere), to be joined with
+    /// the main export by user id. Give every API file before the main export, calling
+    /// `endApiFile` after each. Throws once the main export has begun.
+    #[wasm_bindgen(js_name = pushApi, unchecked_return_type = "OutputFile[]")]
+    pub fn push_api(&mut self, chunk: &[u8]) -> Result<JsValue, JsError> {
+        if self.finished {
+            return Err(finished());
+        }
+        let output = self.inner.push_api(chunk).map_err(|e| JsError::new(&e))?;
+        to_js(&output)
+    }
+
+    /// Ends the current Backend API file; the next `pushApi` starts another.
+    #[wasm_bindgen(js_name = endApiFile, unchecked_return_type = "OutputFile[]")]
+    pub fn end_api_file(&mut self) -> Result<JsValue, JsError> {
+        if self.finished {
+            return Err(finished());
+        }
+        let output = self.inner.end_api_file().map_err(|e| JsError::new(&e))?;
+        to_js(&output)
+    }
+
     /// Consumes a chunk of the export (split anywhere) and returns the output it completed.
     #[wasm_bindgen(unchecked_return_type = "OutputFile[]")]
     pub fn push(&mut self, chunk: &[u8]) -> Result<JsValue, JsError> {

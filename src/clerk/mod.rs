@@ -1,10 +1,22 @@
 //! Input: Clerk exports, read as a stream of records into [`ClerkUser`]s.
+//!
+//! Two readers cover every shape of spec/clerk-exports.md §1: [`CsvUserReader`] (A, B) and
+//! [`JsonUserReader`] (C, C′, D, E in a bare array, a `{data,totalCount}` page, the CLI
+//! envelope, a single object or NDJSON). Both are push parsers whose memory is bounded by the
+//! largest record.
 
 pub mod cells;
 pub mod csv;
+pub mod json;
+pub mod json_record;
+pub mod json_stream;
+pub mod json_user;
 pub mod user;
 
-pub use self::csv::{CsvUserReader, ACCEPTED_SHAPES};
+pub use self::csv::{CsvUserReader, ACCEPTED_SHAPES, MAX_RECORD_BYTES};
+pub use json::JsonUserReader;
+pub use json_stream::{Container, Framing, JsonRecordSplitter};
+pub use json_user::{map_record, JsonShape};
 pub use user::{ClerkUser, ExternalAccount, Identifier, Password};
 
 use crate::report::{Diagnostic, Location};
