@@ -13,21 +13,22 @@ const CHUNK_BYTES = 1 << 20;
  * @returns {Promise<import('./index.js').ConvertResult>}
  */
 export async function convertFile(input, options) {
-  const { out, onProgress, ...convertOptions } = options ?? {};
+  const { out, onProgress, withApi = [], ...convertOptions } = options ?? {};
   if (!out) throw Object.assign(new Error('convertFile needs an output directory: options.out'), { code: 'BAD_ARGUMENT' });
-  let size;
-  try {
-    const info = await stat(input);
-    if (!info.isFile()) throw new Error(`${input} is not a file`);
-    size = info.size;
-  } catch (cause) {
-    throw Object.assign(new Error(`cannot read ${input}: ${cause.code === 'ENOENT' ? 'no such file' : cause.message}`, { cause }), { code: 'INPUT_UNREADABLE' });
-  }
+  let size = 0;
+  for (const path of [...withApi, input]) size += await fileSize(path);
   const converter = new core.Converter(convertOptions);
   const dir = new OutputDirectory(out);
   try {
-    const stream = createReadStream(input, { highWaterMark: CHUNK_BYTES });
-    for await (const chunk of stream) {
+    // Backend API files first: the join holds their users until the main export names them.
+    for (const path of withApi) {
+      for await (const chunk of createReadStream(path, { highWaterMark: CHUNK_BYTES })) {
+        dir.write(converter.pushApi(chunk));
+        onProgress?.({ ...converter.progress(), totalBytes: size });
+      }
+      dir.write(converter.endApiFile());
+    }
+    for await (const chunk of createReadStream(input, { highWaterMark: CHUNK_BYTES })) {
       dir.write(converter.push(chunk));
       onProgress?.({ ...converter.progress(), totalBytes: size });
     }
@@ -41,6 +42,26 @@ export async function convertFile(input, options) {
   } finally {
     converter.free();
   }
+}
+
+async function fileSize(path) {
+  try {
+    const info = await stat(path);
+    if (!info.isFile()) throw new Error(`${path} is not a file`);
+    return info.size;
+  } catch (cause) {
+    throw Object.assign(new Error(`cannot read ${path}: ${cause.code === 'ENOENT' ? 'no such file' : cause.message}`, { cause }), { code: 'INPUT_UNREADABLE' });
+  }
+}
+
+/**
+ * Converts Clerk users already in memory: Backend API `User` JSON (snake_case), or `User`
+ * objects from `@clerk/backend` (camelCase, with `_raw`), in one array.
+ * @param {object[]} users
+ * @param {import('./index.js').ConvertOptions} [options]
+ */
+export function convertClerkUsers(users, options) {
+  return convertBytes(JSON.stringify(users), options);
 }
 
 /**

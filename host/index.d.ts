@@ -20,6 +20,8 @@ export interface FileProgress extends Progress {
 export interface ConvertFileOptions extends ConvertOptions {
   /** Output directory; created if missing. Stale outputs of an earlier run are removed. */
   out: string;
+  /** Backend API user files (JSON array, {data,totalCount} page or NDJSON) joined by Clerk id. */
+  withApi?: string[];
   /** Called after every chunk (about 1 MiB) and once at the end. */
   onProgress?: (progress: FileProgress) => void;
 }
@@ -37,6 +39,12 @@ export interface ConvertResult {
  * an invalid option rejects with the core's message naming it.
  */
 export function convertFile(input: string, options: ConvertFileOptions): Promise<ConvertResult>;
+
+/**
+ * Converts Clerk users held in memory: Backend API `User` JSON (snake_case) or `User` objects from
+ * `@clerk/backend` (camelCase, with `_raw`); returns the files as strings.
+ */
+export function convertClerkUsers(users: object[], options?: ConvertOptions): { summary: Summary; files: Record<string, string> };
 
 /** Converts an export held in memory; returns the files as strings. */
 export function convertBytes(input: string | Uint8Array, options?: ConvertOptions): { summary: Summary; files: Record<string, string> };

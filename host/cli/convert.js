@@ -4,7 +4,7 @@ import { parse, list, int, usage, fail } from '../cli-shared.js';
 
 export const summary = 'convert a Clerk export into SuperTokens bulk-import batches';
 
-export const help = `Usage: clerk-to-supertokens convert <export> --out <dir> [options]
+export const help = `Usage: clerk-to-supertokens convert <export> --out <dir> [--with-api <users.json> ...] [options]
 
 Converts a Clerk export (the Dashboard "Export users" CSV) into SuperTokens bulk-import
 batches: <dir>/batch-0001.json, batch-0002.json, ... each {"users":[...]}, plus
@@ -13,8 +13,14 @@ rejected) and lists every diagnostic with its record, line and code. Users whose
 hash the core cannot verify are written to <dir>/lazy-migration.ndjson (mode 0600, it holds
 digests) for lazy migration at sign-in.
 
+The export may be any Clerk shape: the Dashboard CSV, the legacy support CSV or JSON, Backend
+API users (a JSON array, a {data,totalCount} page, NDJSON) or the Clerk CLI export; the shape
+is detected from the content. --with-api joins Backend API users (metadata, OAuth accounts,
+external_id, created_at, ban status) to a Dashboard CSV (digests, TOTP) by Clerk user id.
+
 Options:
   --out <dir>                 output directory (required); stale outputs in it are replaced
+  --with-api <file>           Backend API users to join by Clerk id (repeatable, e.g. pages)
   --batch-size <n>            users per batch, 1-10000 (default 10000, the core's limit)
   --features <list>           core features enabled, comma-separated: account_linking, mfa,
                               multi_tenancy (default none). mfa imports TOTP devices;
@@ -41,6 +47,7 @@ Exit status: 0 when the conversion ran (even if some users were rejected; see re
 
 const OPTIONS = {
   out: { type: 'string' },
+  'with-api': { type: 'string', multiple: true },
   'batch-size': { type: 'string' },
   features: { type: 'string' },
   tenant: { type: 'string' },
@@ -93,7 +100,7 @@ export async function run(argv, io) {
     }
     const started = performance.now();
     const progress = io.isTTY && !values.quiet ? tty(io.stderr) : () => {};
-    const result = await convertFile(input, { ...options, out: values.out, onProgress: progress });
+    const result = await convertFile(input, { ...options, out: values.out, withApi: values['with-api'] ?? [], onProgress: progress });
     if (io.isTTY && !values.quiet) io.stderr.write('\n');
     if (!values.quiet) io.stdout.write(formatSummary(result, values.out, performance.now() - started));
     return 0;
