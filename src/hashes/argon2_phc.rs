@@ -34,6 +34,9 @@ pub(crate) fn parse<'a>(
     if phc.salt.is_none() || phc.hash.is_none() {
         return Err(DigestProblem::new(hasher, "lacks its salt or hash field"));
     }
+    if phc.hash.map_or(0, |h| h.len()) < limits::MIN_OUTPUT_BYTES {
+        return Err(DigestProblem::new(hasher, "has a hash shorter than 16 bytes"));
+    }
     let params = Params::try_from(&phc).map_err(|_| {
         DigestProblem::new(hasher, "has Argon2 parameters out of range (m, t, p or version)")
     })?;

@@ -188,6 +188,10 @@ fn firebase_scrypt(
     };
     let (stored, mut salted) = (decode(hash, "hash")?, decode(salt, "salt")?);
     salted.extend(decode(separator, "salt separator")?);
+    if signer_key.len() < limits::MIN_OUTPUT_BYTES {
+        // The stored hash is the encrypted signer key, so its length is the key's.
+        return Err(DigestProblem::new(h, "has a signer key shorter than 16 bytes").into());
+    }
     let (Ok(log_n), Ok(r)) = (u32::try_from(mem_cost), u32::try_from(rounds)) else {
         return Err(DigestProblem::new(h, "has a negative memory cost or rounds").into());
     };

@@ -10,7 +10,7 @@
 //! |---|---|---|
 //! | bcrypt cost | 16 (~5 s natively) | 10 in Clerk (spec/clerk-exports.md §2.8); the Clerk CLI allows ≤ 15 |
 //! | PBKDF2 iterations | 10 000 000 | Django 5: 1 000 000; Clerk caps `pbkdf2_sha512` below 420 000 (§8.2) |
-//! | PBKDF2 / hash output | 1 024 bytes | 20–64; Clerk: key length < 1 024 bytes (§8.2) |
+//! | PBKDF2 / scrypt / Argon2 output | 16 to 1 024 bytes (a lower bound too: the digest picks its own length) | 20–64; Clerk: key length < 1 024 bytes (§8.2) |
 //! | Symfony iterations | 10 000 000 | 5 000 (Symfony's default) |
 //! | phpass rounds | 2²⁴ | 2⁸ (WordPress), 2¹¹ (phpBB) |
 //! | scrypt N | 2²⁰, and 128·N·r ≤ 256 MiB, p ≤ 16 | Firebase 2¹⁴/r 8 (16 MiB), Werkzeug 2¹⁵/r 8 (32 MiB) |
@@ -26,6 +26,10 @@ use super::Hasher;
 pub const MAX_BCRYPT_COST: u32 = 16;
 /// Highest PBKDF2 iteration count that will be verified.
 pub const MAX_PBKDF2_ITERATIONS: u64 = 10_000_000;
+/// Shortest stored hash, in bytes, accepted from a key-derivation digest (PBKDF2, scrypt,
+/// Argon2, the Firebase signer key). Those formats let the digest choose its own output length,
+/// and a 1-byte hash would accept one password in 256.
+pub const MIN_OUTPUT_BYTES: usize = 16;
 /// Longest derived key or stored hash, in bytes, that will be computed.
 pub const MAX_OUTPUT_BYTES: usize = 1024;
 /// Highest Symfony `MessageDigestPasswordEncoder` iteration count that will be verified.

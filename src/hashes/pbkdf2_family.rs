@@ -9,10 +9,10 @@
 //! | `pbkdf2_sha512` | `pbkdf2_sha512$` | raw text | hex |
 //! | `pbkdf2_sha512_hex` | `pbkdf2_sha512_hex$` (or `pbkdf2_sha512$`) | hex | hex |
 //!
-//! The derived-key length is the decoded hash's length. `pbkdf2_sha1` may carry a fifth field,
-//! the key length (Clerk: "defaults to 32"); when present it must equal the hash's byte length.
-//! Reading a 4-field `pbkdf2_sha1` digest by its hash length rather than a fixed 32 bytes is a
-//! deliberate leniency: a 20-byte (SHA-1-sized) key is common in the systems that use it.
+//! The derived-key length is the decoded hash's length, at least
+//! [`MIN_OUTPUT_BYTES`](super::limits::MIN_OUTPUT_BYTES). `pbkdf2_sha1` may carry a fifth field,
+//! the key length in bytes (Clerk: "defaults to 32"); the hash must have exactly that length, so
+//! a four-field `pbkdf2_sha1` digest has a 32-byte hash, as Clerk would compute it.
 
 use pbkdf2::pbkdf2_hmac;
 use sha1::Sha1;
@@ -94,11 +94,12 @@ pub(crate) fn parse(hasher: &Hasher, digest: &str) -> Result<Pbkdf2Digest, Diges
         _ => encoding::hex(hash_text),
     }
     .ok_or_else(|| bad("hash"))?;
-    if hash.is_empty() || hash.len() > limits::MAX_OUTPUT_BYTES {
+    if !(limits::MIN_OUTPUT_BYTES..=limits::MAX_OUTPUT_BYTES).contains(&hash.len()) {
         return Err(DigestProblem::new(
             hasher,
             format_args!(
-                "hash must decode to 1–{} bytes; got {}",
+                "hash must decode to {}–{} bytes; got {}",
+                limits::MIN_OUTPUT_BYTES,
                 limits::MAX_OUTPUT_BYTES,
                 hash.len()
             ),
@@ -113,12 +114,19 @@ pub(crate) fn parse(hasher: &Hasher, digest: &str) -> Result<Pbkdf2Digest, Diges
             ));
         }
     }
-    if let Some(len_text) = parts.get(3) {
-        let key_len = positive(hasher, len_text, "key length")?;
+    if *hasher == Hasher::Pbkdf2Sha1 {
+        // Clerk: the key length is the optional fifth field, 32 bytes by default.
+        let key_len = match parts.get(3) {
+            Some(text) => positive(hasher, text, "key length")?,
+            None => 32,
+        };
         if key_len != hash.len() as u64 {
             return Err(DigestProblem::new(
                 hasher,
-                format_args!("key length field does not match the hash's {} bytes", hash.len()),
+                format_args!(
+                    "hash has {} bytes but the key length is {key_len} (32 unless a fifth field says otherwise)",
+                    hash.len()
+                ),
             ));
         }
     }
@@ -166,11 +174,17 @@ mod tests {
     #[test]
     fn shapes() {
         let h = Hasher::Pbkdf2Sha1;
-        assert!(parse(&h, "pbkdf2_sha1$1000$73616c74$00ff$2").is_ok());
-        assert!(parse(&h, "pbkdf2_sha1$1000$73616c74$00ff$3").is_err());
-        assert!(parse(&h, "pbkdf2_sha1$0$73616c74$00ff").is_err());
-        assert!(parse(&Hasher::Pbkdf2Sha512Hex, "pbkdf2_sha512$10$00$00").is_ok());
-        assert!(parse(&Hasher::Pbkdf2Sha512, "pbkdf2_sha512$420000$s$00").is_err());
-        assert!(parse(&Hasher::Pbkdf2Sha256, "pbkdf2_sha256$10$!!$AA==").is_err());
+        let h16 = "00".repeat(16);
+        let h32 = "00".repeat(32);
+        assert!(parse(&h, &format!("pbkdf2_sha1$1000$73616c74${h16}$16")).is_ok());
+        assert!(parse(&h, &format!("pbkdf2_sha1$1000$73616c74${h16}$17")).is_err());
+        assert!(parse(&h, &format!("pbkdf2_sha1$1000$73616c74${h16}")).is_err(), "32 by default");
+        assert!(parse(&h, &format!("pbkdf2_sha1$1000$73616c74${h32}")).is_ok());
+        assert!(parse(&h, &format!("pbkdf2_sha1$0$73616c74${h32}")).is_err());
+        assert!(parse(&Hasher::Pbkdf2Sha512Hex, &format!("pbkdf2_sha512$10$00${h16}")).is_ok());
+        assert!(parse(&Hasher::Pbkdf2Sha512Hex, "pbkdf2_sha512$10$00$00ff").is_err(), "too short");
+        assert!(parse(&Hasher::Pbkdf2Sha512, &format!("pbkdf2_sha512$420000$s${h16}")).is_err());
+        let b64_16 = "AAAAAAAAAAAAAAAAAAAAAA==";
+        assert!(parse(&Hasher::Pbkdf2Sha256, &format!("pbkdf2_sha256$10$!!${b64_16}")).is_err());
     }
 }

@@ -63,12 +63,12 @@ pub(crate) fn parse<'a>(
     let readings: Vec<Vec<u8>> = [encoding::hex(hash), encoding::b64(hash)]
         .into_iter()
         .flatten()
-        .filter(|h| !h.is_empty() && h.len() <= limits::MAX_OUTPUT_BYTES)
+        .filter(|h| (limits::MIN_OUTPUT_BYTES..=limits::MAX_OUTPUT_BYTES).contains(&h.len()))
         .collect();
     if readings.is_empty() {
         return Err(DigestProblem::new(
             hasher,
-            "hash is neither hex nor base64 of at most 1024 bytes",
+            "hash is neither hex nor base64 of 16 to 1024 bytes",
         ));
     }
     Ok(WerkzeugDigest { log_n, r, p, salt, readings })
@@ -119,12 +119,14 @@ mod tests {
     #[test]
     fn shapes() {
         let h = Hasher::ScryptWerkzeug;
-        assert!(parse(&h, "scrypt:16384:8:1$salt$00ff").is_ok());
-        assert_eq!(parse(&h, "scrypt$salt$00ff").unwrap().log_n, 15);
-        assert!(parse(&h, "scrypt:1000:8:1$salt$00ff").is_err());
-        assert!(parse(&h, "pbkdf2:sha256:1000$salt$00ff").is_err());
-        assert!(parse(&h, "scrypt:16384:8:1$$00ff").is_err());
-        let huge = "scrypt:1073741824:8:1$salt$00ff";
-        assert!(matches!(verify(&h, huge, "x"), Err(VerifyError::CostTooHigh { .. })));
+        let hex = "00ff".repeat(8);
+        assert!(parse(&h, &format!("scrypt:16384:8:1$salt${hex}")).is_ok());
+        assert_eq!(parse(&h, &format!("scrypt$salt${hex}")).unwrap().log_n, 15);
+        assert!(parse(&h, "scrypt:16384:8:1$salt$00ff").is_err(), "too short");
+        assert!(parse(&h, &format!("scrypt:1000:8:1$salt${hex}")).is_err());
+        assert!(parse(&h, &format!("pbkdf2:sha256:1000$salt${hex}")).is_err());
+        assert!(parse(&h, &format!("scrypt:16384:8:1$${hex}")).is_err());
+        let huge = format!("scrypt:1073741824:8:1$salt${hex}");
+        assert!(matches!(verify(&h, &huge, "x"), Err(VerifyError::CostTooHigh { .. })));
     }
 }
