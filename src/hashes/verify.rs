@@ -20,7 +20,8 @@ use super::Hasher;
 use super::{argon2_phc, bcrypt_family, digests, firebase, pbkdf2_family, phpass, werkzeug};
 
 /// One password to check against one digest, as the JS host sends it (camelCase fields).
-#[derive(Debug, Clone, Deserialize)]
+/// Its `Debug` output shows only the hasher: every other field is secret.
+#[derive(Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VerifyRequest {
     /// The user's Clerk `password_hasher`.
@@ -41,6 +42,14 @@ pub struct VerifyRequest {
     /// salt separator themselves.
     #[serde(default)]
     pub salt_separator: Option<String>,
+}
+
+impl fmt::Debug for VerifyRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("VerifyRequest")
+            .field("hasher", &self.hasher.name_for_messages())
+            .finish_non_exhaustive()
+    }
 }
 
 /// Why a password could not be checked. [`VerifyError::code`] is the stable name the JS host
@@ -180,5 +189,22 @@ pub fn verify_password(req: &VerifyRequest) -> Result<bool, VerifyError> {
         Hasher::AwsCognito | Hasher::Other(_) => {
             Err(VerifyError::UnknownHasher { hasher: h.name_for_messages() })
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_reads_camel_case_and_debug_hides_secrets() {
+        let json = r#"{"hasher":"md5","digest":"5f4dcc3b5aa765d61d8327deb882cf99",
+                       "password":"password","signerKey":"S2V5","saltSeparator":"Bw=="}"#;
+        let r: VerifyRequest = serde_json::from_str(json).unwrap();
+        assert_eq!((r.pepper.as_deref(), r.signer_key.as_deref()), (None, Some("S2V5")));
+        assert_eq!(verify_password(&r), Ok(true));
+        let shown = format!("{r:?}");
+        assert!(shown.contains("md5") && !shown.contains("password\"") && !shown.contains("5f4d"));
+        assert!(!shown.contains("S2V5"));
     }
 }
