@@ -108,11 +108,24 @@ impl Hasher {
     pub fn name(&self) -> &str {
         match self {
             Hasher::Other(s) => s,
-            known => KNOWN_HASHERS
-                .iter()
-                .find(|(_, h)| h == known)
-                .map(|(n, _)| *n)
-                .unwrap_or("unknown"),
+            known => {
+                KNOWN_HASHERS.iter().find(|(_, h)| h == known).map(|(n, _)| *n).unwrap_or("unknown")
+            }
+        }
+    }
+
+    /// The name as it may appear in a message for a person. An unknown name is repeated only if
+    /// it looks like a hasher name (at most 40 ASCII letters, digits, `_` or `-`): a mis-mapped
+    /// column could put a digest into the hasher cell, and messages must never repeat a digest
+    /// (spec/clerk-exports.md §8.2; report.rs).
+    pub fn name_for_messages(&self) -> String {
+        let name = self.name();
+        let plain = name.len() <= 40
+            && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+        if plain {
+            name.to_string()
+        } else {
+            format!("<unrecognised hasher name of {} characters>", name.chars().count())
         }
     }
 

@@ -1,24 +1,33 @@
-//! Random passwords for the `reset` policy.
+//! Random passwords for the "reset" policy: users whose digest the core cannot take get an
+//! unguessable password, so the account exists but can only be entered after a reset
+//! (spec/supertokens-bulk-import.md §11).
 
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 
-/// A random 32-character password (192 bits from the OS / `crypto.getRandomValues`), used when
-/// `--unsupported-hash reset` imports a user whose hash the core cannot verify. Nobody knows it:
-/// the user must reset their password.
+/// 32 characters of base64url (24 bytes, 192 bits) from the operating system's random source
+/// (`crypto.getRandomValues` under wasm, see `.cargo/config.toml`).
+///
+/// # Panics
+/// Only if the platform has no random source at all; it never depends on input. Returning a
+/// weaker password in that case would be worse than stopping.
 pub fn random_password() -> String {
     let mut bytes = [0u8; 24];
-    // Without a random source no safe password exists; an all-zero fallback would be a known
-    // password, so fail loudly instead (this only happens on a broken platform).
-    getrandom::fill(&mut bytes).expect("the platform's random source failed");
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+    if let Err(e) = getrandom::fill(&mut bytes) {
+        panic!("no random source available for random_password: {e}");
+    }
+    URL_SAFE_NO_PAD.encode(bytes)
 }
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
-    fn passwords_are_long_and_differ() {
-        let (a, b) = (super::random_password(), super::random_password());
+    fn thirty_two_url_safe_characters_each_time_new() {
+        let (a, b) = (random_password(), random_password());
         assert_eq!(a.len(), 32);
+        assert!(a.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_'));
         assert_ne!(a, b);
     }
 }
