@@ -1,5 +1,5 @@
-import type { ConvertOptions, OutputFile, Progress, CoreContext, RequestVerdict } from '../pkg/clerk_to_supertokens.js';
-export type { ConvertOptions, OutputFile, Progress, CoreContext, RequestVerdict, UserVerdict } from '../pkg/clerk_to_supertokens.js';
+import type { ConvertOptions, OutputFile, Progress, CoreContext, RequestVerdict, VerifyPasswordInput } from '../pkg/clerk_to_supertokens.js';
+export type { ConvertOptions, OutputFile, Progress, CoreContext, RequestVerdict, UserVerdict, VerifyPasswordInput } from '../pkg/clerk_to_supertokens.js';
 export { Converter } from '../pkg/clerk_to_supertokens.js';
 
 /** What happened to every input record: records = converted + deferred + rejected. */
@@ -61,3 +61,13 @@ export function validateBulkImport(body: string | object, context?: CoreContext)
 export function responseBody(verdict: RequestVerdict): string;
 
 export * from './api-submit.js';
+
+/**
+ * Checks a password against a legacy Clerk digest, in constant time, for every hasher whose
+ * algorithm is public (bcrypt, argon2, pbkdf2, scrypt, phpass, md5, sha256, ...). Returns false for a
+ * wrong password. Throws an Error whose `code` is `malformed-digest`, `unverifiable-hasher`
+ * (awscognito: a migration pointer, no hash exists), `unknown-hasher`, `missing-parameter`,
+ * `invalid-parameter` or `cost-too-high` when the digest cannot be checked at all. Neither the
+ * digest nor the password ever appears in an error message.
+ */
+export function verifyPassword(input: VerifyPasswordInput): boolean;

@@ -5,3 +5,4 @@ export { convertFile, convertBytes, convertClerkUsers } from './convert.js';
 export const Converter = core.Converter;
 export { validateBulkImport, responseBody } from './validate.js';
 export * from './api-submit.js';
+export { verifyPassword } from './verify.js';

@@ -16,7 +16,7 @@
 //! | `totp_secret` (with `mfa`) | `totpDevices` |
 
 use crate::clerk::{ClerkUser, Identifier};
-use crate::hashes::{CoreSupport, Hasher};
+use crate::hashes::{check_digest, convert_clerk_firebase, CoreSupport, FirebaseConversion, Hasher};
 use crate::options::{BannedPolicy, ExternalIdSource, Options, UnsupportedHashPolicy};
 use crate::report::{Diagnostic, DiagnosticCode as Code, Severity};
 use crate::supertokens::{BulkImportUser, LoginMethod, RecipeId, TotpDevice, UserRole};
@@ -50,6 +50,35 @@ pub const RESET_FLAG_KEY: &str = "clerk_password_reset_required";
 /// `userMetadata` key listing identities left out because account linking is off.
 pub const UNLINKED_KEY: &str = "clerk_login_methods_not_imported";
 
+/// The Firebase project every `scrypt_firebase` user must belong to: the core verifies these
+/// hashes with one signer key per app (spec/supertokens-bulk-import.md §6), so the first user's
+/// signer key and salt separator are adopted and any user with others cannot be imported as-is.
+#[derive(Default)]
+pub struct FirebaseProject {
+    /// The adopted signer key (base64). A secret: written only to a 0600 file.
+    pub signer_key: Option<String>,
+    /// The adopted salt separator (base64).
+    pub salt_separator: Option<String>,
+    /// Users converted with the adopted key.
+    pub users: u64,
+}
+
+impl FirebaseProject {
+    /// Adopts the first conversion's parameters; true when `c` shares them.
+    fn admit(&mut self, c: &FirebaseConversion) -> bool {
+        match (&self.signer_key, &self.salt_separator) {
+            (Some(key), Some(sep)) if key != &c.signer_key || sep != &c.salt_separator => return false,
+            (Some(_), Some(_)) => {}
+            _ => {
+                self.signer_key = Some(c.signer_key.clone());
+                self.salt_separator = Some(c.salt_separator.clone());
+            }
+        }
+        self.users += 1;
+        true
+    }
+}
+
 /// Where a plain password comes from when the core cannot take the user's hash.
 pub enum PlainPassword<'p> {
     /// Bulk conversion: apply `--unsupported-hash`; `reset` calls this for a random password.
@@ -66,14 +95,20 @@ pub fn convert_user<'a>(
     options: &'a Options,
     random_password: &mut dyn FnMut() -> String,
 ) -> Conversion<'a> {
-    convert_user_with(user, options, PlainPassword::Policy(random_password))
+    convert_user_with(user, options, PlainPassword::Policy(random_password), &mut FirebaseProject::default())
 }
 
 /// Maps one user; the lazy path passes the verified password it knows. A user whose hash the
 /// core can take gets the same result either way, so bulk and lazy migrations agree.
-pub fn convert_user_with<'a>(user: &'a ClerkUser<'_>, options: &'a Options, plain: PlainPassword<'_>) -> Conversion<'a> {
+/// `firebase` carries the signer key adopted so far across the users of one import.
+pub fn convert_user_with<'a>(
+    user: &'a ClerkUser<'_>,
+    options: &'a Options,
+    plain: PlainPassword<'_>,
+    firebase: &mut FirebaseProject,
+) -> Conversion<'a> {
     let mut c = Converter { user, options, warnings: Vec::new() };
-    let outcome = c.run(plain);
+    let outcome = c.run(plain, firebase);
     Conversion { outcome, warnings: c.warnings }
 }
 
@@ -106,7 +141,7 @@ impl<'a, 'u> Converter<'a, 'u> {
         self.warnings.push(d);
     }
 
-    fn run(&mut self, plain: PlainPassword<'_>) -> Outcome<'a> {
+    fn run(&mut self, plain: PlainPassword<'_>, firebase: &mut FirebaseProject) -> Outcome<'a> {
         let user = self.user;
         if user.banned || user.locked {
             let state = if user.banned { "banned" } else { "locked" };
@@ -128,7 +163,7 @@ impl<'a, 'u> Converter<'a, 'u> {
                 "user has no email, phone or external account to sign in with".into(),
             )]);
         }
-        let plan = match self.password_plan(plain) {
+        let plan = match self.password_plan(plain, firebase) {
             Ok(plan) => plan,
             Err(outcome) => return *outcome,
         };
@@ -174,7 +209,7 @@ impl<'a, 'u> Converter<'a, 'u> {
     }
 
     /// Decides how the password is carried, or ends the conversion (deferred / rejected).
-    fn password_plan(&mut self, plain: PlainPassword<'_>) -> Result<PasswordPlan<'a>, Box<Outcome<'a>>> {
+    fn password_plan(&mut self, plain: PlainPassword<'_>, firebase: &mut FirebaseProject) -> Result<PasswordPlan<'a>, Box<Outcome<'a>>> {
         let Some(password) = &self.user.password else {
             // The lazy path may know a password the export has no digest for (checked with
             // Clerk's verify-password endpoint instead).
@@ -193,15 +228,33 @@ impl<'a, 'u> Converter<'a, 'u> {
             return Ok(PasswordPlan::None);
         }
         let hasher = &password.hasher;
-        let problem = match hasher.core_support() {
-            CoreSupport::Direct(algorithm) => match core_prefix_problem(hasher, &password.digest) {
-                None => return Ok(PasswordPlan::Hash { digest: Cow::Borrowed(password.digest.as_ref()), algorithm }),
-                Some(problem) => (Code::MalformedDigest, problem),
+        let malformed = check_digest(hasher, &password.digest).err();
+        let problem = match (hasher.core_support(), malformed) {
+            (CoreSupport::Direct(algorithm), None) => {
+                return Ok(PasswordPlan::Hash { digest: Cow::Borrowed(password.digest.as_ref()), algorithm });
+            }
+            (CoreSupport::Convert(algorithm), None) => match convert_clerk_firebase(&password.digest) {
+                Ok(c) if firebase.admit(&c) => {
+                    return Ok(PasswordPlan::Hash { digest: Cow::Owned(c.core_hash), algorithm });
+                }
+                Ok(_) => (
+                    Code::FirebaseParameterConflict,
+                    "scrypt_firebase digest has a different signer key or salt separator than the first firebase user; the core verifies with one key per app".to_string(),
+                ),
+                Err(problem) => (Code::MalformedDigest, problem.message().to_string()),
             },
-            CoreSupport::Convert(_) | CoreSupport::Unsupported => (
-                Code::UnsupportedHasher,
-                format!("password hasher '{}' cannot be verified by the SuperTokens core", hasher_label(hasher)),
-            ),
+            (CoreSupport::Unsupported, malformed) => {
+                if let Some(problem) = malformed {
+                    // Kept for lazy migration anyway: the hasher's reading of the format may be
+                    // narrower than what Clerk accepted (spec §10.6).
+                    self.warn(Code::MalformedDigest, format!("{}; lazy verification may fail", problem.message()));
+                }
+                (
+                    Code::UnsupportedHasher,
+                    format!("password hasher '{}' cannot be verified by the SuperTokens core", hasher_label(hasher)),
+                )
+            }
+            (_, Some(problem)) => (Code::MalformedDigest, problem.message().to_string()),
         };
         let (code, reason) = problem;
         let random_password = match plain {
@@ -209,6 +262,11 @@ impl<'a, 'u> Converter<'a, 'u> {
             PlainPassword::Policy(random) => random,
         };
         match (self.options.unsupported_hash, code) {
+            (UnsupportedHashPolicy::Defer, Code::FirebaseParameterConflict) => Err(Box::new(Outcome::Deferred(self.diag(
+                code,
+                Severity::Error,
+                format!("{reason}; deferred to lazy migration at sign-in"),
+            )))),
             (UnsupportedHashPolicy::Reset, _) => {
                 self.warn(
                     Code::PasswordResetRequired,
@@ -381,15 +439,6 @@ fn hasher_label(h: &Hasher) -> &str {
     }
 }
 
-/// The core's own prefix check (spec §4.4); the full format check lives in `hashes`.
-fn core_prefix_problem(hasher: &Hasher, digest: &str) -> Option<String> {
-    let ok = match hasher {
-        Hasher::Bcrypt => ["$2a", "$2b", "$2x", "$2y"].iter().any(|p| digest.starts_with(p)),
-        _ => ["$argon2id", "$argon2i", "$argon2d"].iter().any(|p| digest.starts_with(p)),
-    };
-    (!ok).then(|| format!("password digest is not in {} format", hasher.name()))
-}
-
 fn recipe_name(r: RecipeId) -> &'static str {
     match r {
         RecipeId::Emailpassword => "emailpassword",
@@ -469,13 +518,13 @@ mod tests {
     fn the_lazy_path_uses_the_known_password_only_when_the_core_cannot_take_the_hash() {
         let o = Options::default();
         let lazy = user("md5", "5f4dcc3b5aa765d61d8327deb882cf99");
-        let v = json(&convert_user_with(&lazy, &o, PlainPassword::Known("password")));
+        let v = json(&convert_user_with(&lazy, &o, PlainPassword::Known("password"), &mut FirebaseProject::default()));
         assert_eq!(v["loginMethods"][0]["plainTextPassword"], "password");
         assert!(v.get("userMetadata").is_none(), "no reset flag for a known password");
 
         let importable = user("bcrypt", BCRYPT);
         let bulk = json(&convert_user(&importable, &o, &mut || unreachable!()));
-        let at_sign_in = json(&convert_user_with(&importable, &o, PlainPassword::Known("secret")));
+        let at_sign_in = json(&convert_user_with(&importable, &o, PlainPassword::Known("secret"), &mut FirebaseProject::default()));
         assert_eq!(bulk, at_sign_in);
         assert_eq!(bulk["loginMethods"][0]["passwordHash"], BCRYPT);
     }
@@ -485,7 +534,7 @@ mod tests {
         let mut u = user("bcrypt", BCRYPT);
         u.password = None;
         let o = Options::default();
-        let v = json(&convert_user_with(&u, &o, PlainPassword::Known("typed")));
+        let v = json(&convert_user_with(&u, &o, PlainPassword::Known("typed"), &mut FirebaseProject::default()));
         assert_eq!(v["loginMethods"][0]["plainTextPassword"], "typed");
     }
 

@@ -36,6 +36,9 @@ pub struct Options {
     pub input_format: Option<InputFormat>,
     /// Treat identifiers of legacy shapes (which record no verification) as verified.
     pub legacy_verified: bool,
+    /// Clerk user ids to leave out, for example users the lazy phase already migrated
+    /// (`--skip-ids FILE`). Each is reported as skipped.
+    pub skip_ids: Vec<String>,
     /// The current time in ms since the epoch, for the core's "timeJoined cannot be in future"
     /// rule. Filled by the host (wasm has no clock of its own); natively it defaults to now.
     pub now_ms: Option<i64>,
@@ -55,6 +58,7 @@ impl Default for Options {
             banned: BannedPolicy::Skip,
             input_format: None,
             legacy_verified: false,
+            skip_ids: Vec::new(),
             now_ms: None,
         }
     }

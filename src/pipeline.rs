@@ -24,7 +24,7 @@
 //! is the same user again and is reported as `info`, not counted.
 
 use crate::clerk::{ClerkUser, CsvUserReader, Framing, JsonUserReader, RecordReader, RecordSink, ACCEPTED_SHAPES};
-use crate::convert::{convert_user, Outcome};
+use crate::convert::{convert_user_with, FirebaseProject, Outcome, PlainPassword};
 use crate::join::{merge, ApiUsers};
 use crate::options::{InputFormat, Options};
 use crate::report::{Diagnostic, DiagnosticCode as Code, Location, Severity, Stats, Summary};
@@ -38,6 +38,8 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 pub const REPORT_FILE: &str = "report.json";
 /// The lazy-migration file: deferred users with their digests. Secret.
 pub const LAZY_MIGRATION_FILE: &str = "lazy-migration.ndjson";
+/// The signer key the core must be configured with for the converted firebase hashes. Secret.
+pub const FIREBASE_KEY_FILE: &str = "firebase-signer-key.json";
 
 /// A piece of output for the host to write.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -295,6 +297,10 @@ struct State {
     options: Options,
     w: Writer,
     checks: CoreChecks,
+    /// The signer key adopted for `scrypt_firebase` users.
+    firebase: FirebaseProject,
+    /// `options.skip_ids`, for lookups.
+    skip: HashSet<String>,
     /// Backend API users waiting for their main-input record; `None` when no API file was given.
     join: Option<ApiUsers>,
     bytes: u64,
@@ -305,7 +311,8 @@ impl State {
     fn new(options: Options) -> Self {
         let w = Writer::new(options.batch_size);
         let checks = CoreChecks::new(&options);
-        State { options, w, checks, join: None, bytes: 0, finished: false }
+        let skip = options.skip_ids.iter().map(|id| id.trim().to_string()).collect();
+        State { options, w, checks, firebase: FirebaseProject::default(), skip, join: None, bytes: 0, finished: false }
     }
 
     /// Converts one user and writes it to a batch (after the core-parity checks), the
@@ -313,7 +320,14 @@ impl State {
     fn convert(&mut self, at: Location, user: &ClerkUser<'_>) {
         let w = &mut self.w;
         w.stats.count(user);
-        let conversion = convert_user(user, &self.options, &mut crate::hashes::random_password);
+        if self.skip.contains(user.id.as_ref()) {
+            w.summary.rejected += 1;
+            let d = Diagnostic::new(Code::SkippedUser, Severity::Info, "user id is in the skip list (already migrated); left out");
+            w.located(at, d.user(user.id.as_ref()));
+            return;
+        }
+        let mut random = crate::hashes::random_password;
+        let conversion = convert_user_with(user, &self.options, PlainPassword::Policy(&mut random), &mut self.firebase);
         for warning in conversion.warnings {
             w.located(at, warning);
         }
@@ -396,7 +410,30 @@ impl State {
     fn close(&mut self) -> Vec<OutputFile> {
         self.finished = true;
         self.checks.report_skipped(&mut self.w);
+        self.write_firebase_key();
         self.w.close()
+    }
+
+    /// The core verifies converted firebase hashes only with the project's signer key in its
+    /// `firebase_password_hashing_signer_key`; the key goes to a 0600 file, never the report.
+    fn write_firebase_key(&mut self) {
+        let (Some(key), Some(separator)) = (&self.firebase.signer_key, &self.firebase.salt_separator) else {
+            return;
+        };
+        let text = serde_json::json!({
+            "firebase_password_hashing_signer_key": key,
+            "saltSeparator": separator,
+            "users": self.firebase.users,
+        });
+        self.w.out.push(OutputFile { name: FIREBASE_KEY_FILE.into(), text: format!("{text:#}\n"), append: false, secret: true });
+        self.w.diagnostic(Diagnostic::new(
+            Code::CoreWouldFail,
+            Severity::Info,
+            format!(
+                "{} users have firebase scrypt hashes: set the core's firebase_password_hashing_signer_key to the value in {FIREBASE_KEY_FILE} before submitting (without it the core answers HTTP 500)",
+                self.firebase.users
+            ),
+        ));
     }
 }
 

@@ -4,6 +4,7 @@
 
 use crate::options::Options;
 use crate::pipeline;
+use crate::hashes::{verify_password as verify, VerifyRequest};
 use crate::supertokens::{validate_request_text, CoreContext, Requirements};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -34,6 +35,8 @@ export interface ConvertOptions {
   inputFormat?: "dashboard-csv" | "legacy-csv" | "json" | "ndjson";
   /** Treat identifiers of legacy shapes (no verification recorded) as verified (default: false). */
   legacyVerified?: boolean;
+  /** Clerk user ids to leave out (already migrated, e.g. by the lazy phase). */
+  skipIds?: string[];
   /** Clock for the core's future-timestamp rule, ms since the epoch (default: Date.now()). */
   nowMs?: number;
 }
@@ -101,6 +104,22 @@ export interface RequirementProblem {
   kind: "feature" | "tenant" | "role" | "firebase";
   /** What to change, in one sentence, with the endpoint to call. */
   message: string;
+}
+
+/** A password to check against a legacy digest. Secrets: never logged. */
+export interface VerifyPasswordInput {
+  /** Clerk password_hasher, e.g. "bcrypt", "pbkdf2_sha256_django", "scrypt_firebase". */
+  hasher: string;
+  /** The digest as Clerk exported it (or the core's $f_scrypt$ form for firebase). */
+  digest: string;
+  /** The password the user typed. */
+  password: string;
+  /** bcrypt_peppered: the pepper, when the digest does not carry it. */
+  pepper?: string;
+  /** firebase in the core's $f_scrypt$ form: the project's base64 signer key. */
+  signerKey?: string;
+  /** Accepted for symmetry; both firebase forms carry the separator themselves. */
+  saltSeparator?: string;
 }
 
 /** Counters so far. records = converted + deferred + rejected once finished. */
@@ -250,6 +269,25 @@ pub fn requirement_problems(
     let req: Requirements = from_js_json(requirements, "requirements")?;
     let ctx: CoreContext = from_js_json(context, "context")?;
     to_js(&req.problems(&ctx))
+}
+
+/// Checks a password against a legacy digest of any Clerk hasher whose algorithm is public, in
+/// constant time. Returns `false` for a wrong password. Throws an `Error` with a `code`
+/// (`malformed-digest`, `unverifiable-hasher` for `awscognito`, `unknown-hasher`,
+/// `missing-parameter`, `invalid-parameter`, `cost-too-high`) when it cannot check at all.
+#[wasm_bindgen(js_name = verifyPassword)]
+pub fn verify_password(#[wasm_bindgen(unchecked_param_type = "VerifyPasswordInput")] input: JsValue) -> Result<bool, JsValue> {
+    let request: VerifyRequest =
+        serde_wasm_bindgen::from_value(input).map_err(|e| coded_error("invalid-input", &format!("invalid verifyPassword input: {e}")))?;
+    verify(&request).map_err(|e| coded_error(e.code(), &e.to_string()))
+}
+
+/// A real `Error` with a `code` property, for errors a caller handles by kind.
+fn coded_error(code: &str, message: &str) -> JsValue {
+    let error = js_sys::Error::new(message);
+    // Setting a property on a fresh Error object cannot fail.
+    let _ = js_sys::Reflect::set(&error, &"code".into(), &code.into());
+    error.into()
 }
 
 fn finished() -> JsError {

@@ -1,4 +1,5 @@
 // `clerk-to-supertokens convert`: a Clerk export in, SuperTokens bulk-import batches out.
+import { readFile } from 'node:fs/promises';
 import { convertFile } from '../convert.js';
 import { parse, list, int, usage, fail } from '../cli-shared.js';
 
@@ -38,6 +39,8 @@ Options:
   --banned <policy>           banned or locked users: skip (default) or import
   --input-format <format>     dashboard-csv, legacy-csv, json or ndjson (default: detected)
   --legacy-verified           treat identifiers of legacy exports as verified
+  --skip-ids <file>           leave out these Clerk user ids (one per line), e.g. users the lazy
+                              phase already migrated
   --quiet                     print nothing but errors
   -h, --help                  show this help
 
@@ -59,6 +62,7 @@ const OPTIONS = {
   banned: { type: 'string' },
   'input-format': { type: 'string' },
   'legacy-verified': { type: 'boolean' },
+  'skip-ids': { type: 'string' },
   quiet: { type: 'boolean' },
 };
 
@@ -93,6 +97,7 @@ export async function run(argv, io) {
     if (!input) throw usage('missing the export file to convert');
     if (!values.out) throw usage('missing --out <dir>');
     const options = convertOptions(values);
+    if (values['skip-ids']) options.skipIds = await readIdList(values['skip-ids']);
     try {
       new (await import('../wasm.js')).default.Converter(options).free();
     } catch (err) {
@@ -107,6 +112,18 @@ export async function run(argv, io) {
   } catch (err) {
     return fail(io, err, undefined, help);
   }
+}
+
+/** Ids one per line (blank lines and `#` comments ignored); a JSON array of ids works too. */
+async function readIdList(path) {
+  let text;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (cause) {
+    throw usage(`cannot read --skip-ids ${path}: ${cause.code === 'ENOENT' ? 'no such file' : cause.message}`, cause);
+  }
+  if (text.trimStart().startsWith('[')) return JSON.parse(text).map(String);
+  return text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
 }
 
 function tty(stream) {
