@@ -1,15 +1,6 @@
-import type { ConvertOptions, OutputFile, Progress, CoreContext, RequestVerdict, VerifyPasswordInput } from '../pkg/clerk_to_supertokens.js';
-export type { ConvertOptions, OutputFile, Progress, CoreContext, RequestVerdict, UserVerdict, VerifyPasswordInput } from '../pkg/clerk_to_supertokens.js';
+import type { ConvertOptions, OutputFile, Progress, CoreContext, RequestVerdict, VerifyPasswordInput, Summary } from '../pkg/clerk_to_supertokens.js';
+export type { ConvertOptions, OutputFile, Progress, CoreContext, RequestVerdict, UserVerdict, VerifyPasswordInput, Summary, ClerkUser, Diagnostic, LazyImport } from '../pkg/clerk_to_supertokens.js';
 export { Converter } from '../pkg/clerk_to_supertokens.js';
-
-/** What happened to every input record: records = converted + deferred + rejected. */
-export interface Summary {
-  records: number;
-  converted: number;
-  deferred: number;
-  rejected: number;
-  batches: number;
-}
 
 /** Progress of a file conversion. */
 export interface FileProgress extends Progress {

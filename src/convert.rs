@@ -228,6 +228,11 @@ impl<'a, 'u> Converter<'a, 'u> {
             return Ok(PasswordPlan::None);
         }
         let hasher = &password.hasher;
+        if let (PlainPassword::Known(known), CoreSupport::Convert(_)) = (&plain, hasher.core_support()) {
+            // The core verifies firebase hashes only with its own configured signer key, which
+            // this user's may not be; the verified password is certain to work.
+            return Ok(PasswordPlan::Plain { password: known.to_string(), reset: false });
+        }
         let malformed = check_digest(hasher, &password.digest).err();
         let problem = match (hasher.core_support(), malformed) {
             (CoreSupport::Direct(algorithm), None) => {

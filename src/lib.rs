@@ -14,6 +14,7 @@ pub mod clerk;
 pub mod convert;
 pub mod hashes;
 pub mod join;
+pub mod lazy;
 pub mod options;
 pub mod pipeline;
 pub mod report;

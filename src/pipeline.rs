@@ -183,6 +183,18 @@ impl Converter {
         self.state.close()
     }
 
+    /// Keeps every user read (after the join), in its normalised form, for
+    /// [`Converter::take_users`]. The lazy path's legacy store is built this way, so it reads
+    /// every shape exactly as `convert` does.
+    pub fn collect_users(&mut self) {
+        self.state.collected.get_or_insert_with(Vec::new);
+    }
+
+    /// The users collected since the last call (see [`Converter::collect_users`]).
+    pub fn take_users(&mut self) -> Vec<ClerkUser<'static>> {
+        self.state.collected.as_mut().map(std::mem::take).unwrap_or_default()
+    }
+
     /// Counters so far, for progress displays.
     pub fn progress(&self) -> Progress {
         Progress { bytes: self.state.bytes, summary: self.state.w.summary }
@@ -303,6 +315,8 @@ struct State {
     skip: HashSet<String>,
     /// Backend API users waiting for their main-input record; `None` when no API file was given.
     join: Option<ApiUsers>,
+    /// Every user read (after the join), for the lazy path's legacy store; `None` unless asked.
+    collected: Option<Vec<ClerkUser<'static>>>,
     bytes: u64,
     finished: bool,
 }
@@ -312,12 +326,15 @@ impl State {
         let w = Writer::new(options.batch_size);
         let checks = CoreChecks::new(&options);
         let skip = options.skip_ids.iter().map(|id| id.trim().to_string()).collect();
-        State { options, w, checks, firebase: FirebaseProject::default(), skip, join: None, bytes: 0, finished: false }
+        State { options, w, checks, firebase: FirebaseProject::default(), skip, join: None, collected: None, bytes: 0, finished: false }
     }
 
     /// Converts one user and writes it to a batch (after the core-parity checks), the
     /// lazy-migration file or the report.
     fn convert(&mut self, at: Location, user: &ClerkUser<'_>) {
+        if let Some(collected) = &mut self.collected {
+            collected.push(user.clone().into_owned());
+        }
         let w = &mut self.w;
         w.stats.count(user);
         if self.skip.contains(user.id.as_ref()) {

@@ -5,6 +5,7 @@
 use crate::options::Options;
 use crate::pipeline;
 use crate::hashes::{verify_password as verify, VerifyRequest};
+use crate::lazy;
 use crate::supertokens::{validate_request_text, CoreContext, Requirements};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -120,6 +121,54 @@ export interface VerifyPasswordInput {
   signerKey?: string;
   /** Accepted for symmetry; both firebase forms carry the separator themselves. */
   saltSeparator?: string;
+}
+
+/** A Clerk user in this tool's normalised form (as in lazy-migration.ndjson). Holds secrets. */
+export interface ClerkUser {
+  id: string;
+  externalId?: string;
+  firstName?: string;
+  lastName?: string;
+  username?: string;
+  imageUrl?: string;
+  emails?: { value: string; verified: boolean; primary?: boolean }[];
+  phones?: { value: string; verified: boolean; primary?: boolean }[];
+  password?: { hasher: string; digest: string };
+  totpSecret?: string;
+  externalAccounts?: { provider: string; providerUserId: string; email?: string; verified: boolean }[];
+  publicMetadata?: Record<string, unknown>;
+  privateMetadata?: Record<string, unknown>;
+  unsafeMetadata?: Record<string, unknown>;
+  createdAtMs?: number;
+  banned?: boolean;
+  locked?: boolean;
+}
+
+/** A diagnostic: where, what (a stable code), how bad, and a message without secrets. */
+export interface Diagnostic {
+  record?: number;
+  line?: number;
+  userId?: string;
+  field?: string;
+  code: string;
+  severity: "error" | "warning" | "info";
+  message: string;
+}
+
+/** The body for POST /bulk-import/import, and the warnings of its conversion. */
+export interface LazyImport {
+  /** A bulk-import user object. */
+  user: Record<string, unknown>;
+  warnings: Diagnostic[];
+}
+
+/** What happened to every record: records = converted + deferred + rejected. */
+export interface Summary {
+  records: number;
+  converted: number;
+  deferred: number;
+  rejected: number;
+  batches: number;
 }
 
 /** Counters so far. records = converted + deferred + rejected once finished. */
@@ -280,6 +329,89 @@ pub fn verify_password(#[wasm_bindgen(unchecked_param_type = "VerifyPasswordInpu
     let request: VerifyRequest =
         serde_wasm_bindgen::from_value(input).map_err(|e| coded_error("invalid-input", &format!("invalid verifyPassword input: {e}")))?;
     verify(&request).map_err(|e| coded_error(e.code(), &e.to_string()))
+}
+
+/// Converts one Clerk user for `POST /bulk-import/import` at sign-in, with the password the
+/// user just proved, using the same mapping as `convert`. `user` is a normalised user (from
+/// `LegacyStore.findByEmail` or lazy-migration.ndjson), a Backend API `User` or a
+/// `@clerk/backend` `User`, as an object or JSON text. Throws an `Error` with `code`
+/// `"not-importable"` and the reasons in `diagnostics` when the user cannot be imported.
+#[wasm_bindgen(js_name = lazyImportBody, unchecked_return_type = "LazyImport")]
+pub fn lazy_import_body(
+    #[wasm_bindgen(unchecked_param_type = "ClerkUser | object | string")] user: JsValue,
+    password: &str,
+    #[wasm_bindgen(unchecked_param_type = "ConvertOptions | undefined")] options: JsValue,
+) -> Result<JsValue, JsValue> {
+    let options = options_from_js(options)?;
+    let text: String = match user.as_string() {
+        Some(text) => text,
+        None => js_sys::JSON::stringify(&user).map(String::from).map_err(|_| coded_error("invalid-input", "user is not representable as JSON"))?,
+    };
+    let user = lazy::parse_user(&text, options.legacy_verified).map_err(|d| coded_error("invalid-input", &d.message))?;
+    match lazy::import_body(&user, &options, password) {
+        Ok(import) => {
+            let body: serde_json::Value = serde_json::from_str(&import.user).map_err(|e| coded_error("internal", &e.to_string()))?;
+            Ok(to_js(&serde_json::json!({ "user": body, "warnings": import.warnings }))?)
+        }
+        Err(reasons) => {
+            let message = reasons.iter().map(|d| d.message.as_str()).collect::<Vec<_>>().join("; ");
+            let error = coded_error("not-importable", &format!("user {} cannot be imported: {message}", user.id));
+            let _ = js_sys::Reflect::set(&error, &"diagnostics".into(), &to_js(&reasons)?);
+            Err(error)
+        }
+    }
+}
+
+/// Legacy users in memory, for sign-in time: stream a Dashboard CSV (and optionally Backend API
+/// files first) in, then look users up by email. Holds digests and TOTP secrets in memory only.
+#[wasm_bindgen]
+pub struct LegacyStore {
+    inner: lazy::LegacyStore,
+}
+
+#[wasm_bindgen]
+impl LegacyStore {
+    /// An empty store; `options` as for `Converter` (input format, legacy verification).
+    #[wasm_bindgen(constructor)]
+    pub fn new(#[wasm_bindgen(unchecked_param_type = "ConvertOptions | undefined")] options: JsValue) -> Result<LegacyStore, JsError> {
+        let inner = lazy::LegacyStore::new(options_from_js(options)?).map_err(|e| JsError::new(&format!("invalid options: {e}")))?;
+        Ok(LegacyStore { inner })
+    }
+
+    /// A chunk of a Backend API file (before the main export).
+    #[wasm_bindgen(js_name = pushApi)]
+    pub fn push_api(&mut self, chunk: &[u8]) -> Result<(), JsError> {
+        self.inner.push_api(chunk).map_err(|e| JsError::new(&e))
+    }
+
+    /// Ends the current Backend API file.
+    #[wasm_bindgen(js_name = endApiFile)]
+    pub fn end_api_file(&mut self) -> Result<(), JsError> {
+        self.inner.end_api_file().map_err(|e| JsError::new(&e))
+    }
+
+    /// A chunk of the main export.
+    pub fn push(&mut self, chunk: &[u8]) {
+        self.inner.push(chunk);
+    }
+
+    /// Ends the input; returns how its records were read.
+    #[wasm_bindgen(unchecked_return_type = "Summary")]
+    pub fn finish(&mut self) -> Result<JsValue, JsError> {
+        to_js(&self.inner.finish())
+    }
+
+    /// Users held.
+    #[wasm_bindgen(getter)]
+    pub fn size(&self) -> usize {
+        self.inner.len()
+    }
+
+    /// The user with this email (case-insensitive), or `undefined`.
+    #[wasm_bindgen(js_name = findByEmail, unchecked_return_type = "ClerkUser | undefined")]
+    pub fn find_by_email(&self, email: &str) -> Result<JsValue, JsError> {
+        self.inner.find_by_email(email).map_or(Ok(JsValue::UNDEFINED), to_js)
+    }
 }
 
 /// A real `Error` with a `code` property, for errors a caller handles by kind.
