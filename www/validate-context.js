@@ -45,7 +45,7 @@ const SKIPPED = {
   'account-linking-feature': ['account linking must be enabled to import several login methods', 'tick "I know the enabled features"'],
   'multi-tenancy-feature': ['multitenancy must be enabled for tenant ids other than public', 'tick "I know the enabled features"'],
   'tenant-exists': ['every tenant id must exist', 'tick "I know the tenants"'],
-  'role-exists': ['every role must exist (the core answers 500 otherwise)', 'tick "I know the roles"'],
+  'role-exists': ['every role must exist', 'tick "I know the roles"'],
   'same-database': ['all tenants of a user must share one database', 'the tenants\' user pools are not asked for here'],
   'firebase-signer-key': ['firebase scrypt needs the signer key configured (500 otherwise)', 'say whether the signer key is set'],
   'time-joined-in-future': ['timeJoined cannot be in the future', 'the core\'s clock is unknown'],
