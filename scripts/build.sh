@@ -10,5 +10,9 @@ wasm-bindgen --target web --out-dir pkg target/wasm32-unknown-unknown/release/cl
 # The page serves its own copy, so www/ is deployable as static files on its own.
 mkdir -p www/pkg
 cp pkg/clerk_to_supertokens.js pkg/clerk_to_supertokens_bg.wasm www/pkg/
+# fflate (npm devDependency, pinned) zips the batches in the worker; its ESM browser build is
+# served from the page's own origin, never from a CDN.
+mkdir -p www/vendor
+cp node_modules/fflate/esm/browser.js www/vendor/fflate.js
 printf 'build: pkg/clerk_to_supertokens_bg.wasm %s bytes (%s gzipped)\n' \
   "$(wc -c < pkg/clerk_to_supertokens_bg.wasm)" "$(gzip -9c pkg/clerk_to_supertokens_bg.wasm | wc -c)" >&2

@@ -3,6 +3,9 @@
 // cannot be interrupted any other way. User-supplied text is only ever set with textContent.
 import { formToOptions, describeOptions, OptionsError } from './options.js';
 import { DiagnosticsTable } from './diagnostics.js';
+import { renderCharts } from './charts.js';
+import { setupTabs } from './tabs.js';
+import { setupValidateTab } from './validate.js';
 
 const $ = (id) => document.getElementById(id);
 const el = {
@@ -28,6 +31,7 @@ const el = {
   previewEmpty: $('preview-empty'),
   optionsDetails: $('options-details'),
   optionsSummary: $('options-summary'),
+  charts: $('charts'),
 };
 
 const diagnostics = new DiagnosticsTable({
@@ -50,6 +54,9 @@ let chosen = null;
 let objectUrls = [];
 /** The last conversion was cancelled: said once, when the fresh worker is ready. */
 let cancelled = false;
+/** Validations sent to the worker and not yet answered: id -> {text, context, resolve}. */
+const validations = new Map();
+let validationId = 0;
 
 const number = (n) => Number(n ?? 0).toLocaleString('en');
 const megabytes = (bytes) => `${(bytes / 1e6).toLocaleString('en', { maximumFractionDigits: 1 })} MB`;
@@ -74,6 +81,8 @@ function startWorker() {
     if (worker !== self) return; // a message from a worker we already replaced
     onMessage(data);
   };
+  // A validation the old worker had not answered (Cancel replaced it) goes to the new one.
+  for (const [id, v] of validations) worker.postMessage({ type: 'validate', id, text: v.text, context: v.context });
   worker.onerror = (event) => {
     if (worker !== self) return;
     event.preventDefault();
@@ -92,6 +101,12 @@ function onMessage(msg) {
     case 'progress':
       showProgress(msg);
       break;
+    case 'validation': {
+      const pending = validations.get(msg.id);
+      validations.delete(msg.id);
+      pending?.resolve(msg.error ? { error: msg.error } : { verdict: msg.verdict });
+      break;
+    }
     case 'result':
       showResult(msg);
       setState('ready', `Converted ${number(msg.summary.records)} records in ${(msg.elapsedMs / 1000).toFixed(2)} s.`);
@@ -187,7 +202,24 @@ function cancel() {
   el.convert.focus();
 }
 
-function showResult({ summary, files, diagnostics: rows, preview }) {
+/** Sends a body to the worker's core-parity validator; resolves to {verdict} or {error}. */
+function validateInWorker(text, context) {
+  return new Promise((resolve) => {
+    const id = ++validationId;
+    validations.set(id, { text, context, resolve });
+    if (state === 'failed') {
+      validations.delete(id);
+      resolve({ error: 'The converter could not start, so nothing can be validated. Reload the page to try again.' });
+      return;
+    }
+    worker.postMessage({ type: 'validate', id, text, context });
+  });
+}
+
+/** The zip first: it is the one download most people need. */
+const downloadOrder = (f) => (f.name.endsWith('.zip') ? 0 : 1);
+
+function showResult({ summary, stats, files, diagnostics: rows, preview }) {
   el.progressPanel.hidden = true;
   for (const key of ['records', 'converted', 'deferred', 'rejected', 'batches']) $(`sum-${key}`).textContent = number(summary[key]);
   const balanced = summary.records === summary.converted + summary.deferred + summary.rejected;
@@ -195,8 +227,11 @@ function showResult({ summary, files, diagnostics: rows, preview }) {
     + (balanced ? ' ✓ every record is accounted for.' : ' ✗ the counts do not add up; please report this.');
   el.reconcile.className = balanced ? 'reconcile ok' : 'reconcile bad';
 
-  el.downloads.replaceChildren(...files.filter((f) => !f.secret).map(downloadItem));
-  const secrets = files.filter((f) => f.secret);
+  renderCharts(el.charts, summary, stats);
+
+  const ordered = [...files].sort((a, b) => downloadOrder(a) - downloadOrder(b));
+  el.downloads.replaceChildren(...ordered.filter((f) => !f.secret).map(downloadItem));
+  const secrets = ordered.filter((f) => f.secret);
   el.secretPanel.hidden = secrets.length === 0;
   el.secretAck.checked = false;
   el.secretDownloads.replaceChildren(...secrets.map(downloadItem));
@@ -218,7 +253,7 @@ function downloadItem(file) {
   button.textContent = `Download ${file.name}`;
   const meta = document.createElement('span');
   meta.className = 'muted';
-  meta.textContent = ` ${size(file.size)}`;
+  meta.textContent = ` ${size(file.size)}${file.files ? ` · all ${number(file.files)} batch file${file.files === 1 ? '' : 's'}` : ''}`;
   button.addEventListener('click', () => download(file));
   li.append(button, meta);
   return li;
@@ -285,4 +320,6 @@ el.drop.addEventListener('drop', (event) => {
   if (file) chooseFile(file);
 });
 
+setupTabs(document.querySelector('[role="tablist"]'));
+setupValidateTab(validateInWorker);
 startWorker();

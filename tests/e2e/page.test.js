@@ -3,12 +3,14 @@
 // hostile names as text, and Cancel really stops a running conversion.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, writeFileSync, copyFileSync, createWriteStream } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync, copyFileSync, createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { chromium } from 'playwright-core';
+import { unzipSync } from 'fflate';
 import { startServer } from '../../scripts/serve.js';
 import { cli, sample, tempDir, readJson, root } from '../js/helpers.js';
+import { validateBulkImport } from '../../host/index.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -18,11 +20,15 @@ const SHOTS = join(root, 'test-results');
 const XSS = '<img src=x onerror=window.__xss=1>';
 const HEADER = 'id,first_name,last_name,username,primary_email_address,primary_phone_number,verified_email_addresses,unverified_email_addresses,verified_phone_numbers,unverified_phone_numbers,totp_secret,password_digest,password_hasher,created_at\n';
 const BCRYPT = '$2b$10$U4C0ZY8OG8y41F9LusfKyu3HRMBL0rCZcKBVsXhgr.n8Ou6FPhzO2';
+const TOTP_SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
+const FORMULA = '=HYPERLINK("http://x")';
+const LARGE_USERS = 200_000;
 
 let server;
 let browser;
 let cliOut;
 let tmp;
+let large;
 /** Every request any page made, and every console error or page error, across all tests. */
 const requests = [];
 const problems = [];
@@ -67,6 +73,12 @@ async function download(page, fileName) {
   return readFileSync(await dl.path());
 }
 
+/** The batch files of a CLI output directory, by name. */
+const cliBatches = (dir) => Object.fromEntries(readdirSync(dir).filter((n) => /^batch-\d+\.json$/.test(n)).sort().map((n) => [n, readFileSync(join(dir, n))]));
+
+/** The files inside a zip, by name, as Buffers. */
+const unzip = (bytes) => Object.fromEntries(Object.entries(unzipSync(new Uint8Array(bytes))).map(([n, b]) => [n, Buffer.from(b)]));
+
 /** ~200,000 simple Dashboard rows (about 38 MB), written as a stream. */
 async function writeLargeCsv(path, rows) {
   const out = createWriteStream(path);
@@ -79,7 +91,7 @@ async function writeLargeCsv(path, rows) {
   await once(out, 'finish');
 }
 
-describe('the browser page', { timeout: 60_000 }, () => {
+describe('the browser page', { timeout: 85_000 }, () => {
   before(async () => {
     // Fail, never skip, when the browser or the build is missing.
     assert.ok(existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM}: install Debian's chromium (scripts/setup.sh) or set CHROMIUM_PATH`);
@@ -89,6 +101,8 @@ describe('the browser page', { timeout: 60_000 }, () => {
     cliOut = join(tmp, 'cli-out');
     const r = cli(['convert', SAMPLE, '--out', cliOut]);
     assert.equal(r.status, 0, r.stderr);
+    large = join(tmp, 'large.csv');
+    await writeLargeCsv(large, LARGE_USERS);
     server = await startServer(join(root, 'www'), 0);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
   });
@@ -147,6 +161,8 @@ describe('the browser page', { timeout: 60_000 }, () => {
     await convert(page, SAMPLE);
     assert.deepEqual(await download(page, 'batch-0001.json'), readFileSync(join(cliOut, 'batch-0001.json')));
     assert.deepEqual(await download(page, 'report.json'), readFileSync(join(cliOut, 'report.json')));
+    assert.deepEqual(unzip(await download(page, 'batches.zip')), cliBatches(cliOut), 'batches.zip holds exactly the CLI\'s batch files');
+    assert.equal(await page.locator('button[data-file="rejected.csv"]').count(), 0, 'no rejected.csv when nothing was rejected');
 
     const secret = page.locator('button[data-file="lazy-migration.ndjson"]');
     assert.equal(await secret.getAttribute('data-secret'), 'true');
@@ -183,6 +199,9 @@ describe('the browser page', { timeout: 60_000 }, () => {
     assert.equal(expected.summary.batches, 2);
     assert.deepEqual(await download(page, 'batch-0002.json'), readFileSync(join(out, 'batch-0002.json')));
     assert.deepEqual(await download(page, 'report.json'), readFileSync(join(out, 'report.json')));
+    const zipped = unzip(await download(page, 'batches.zip'));
+    assert.deepEqual(Object.keys(zipped), ['batch-0001.json', 'batch-0002.json']);
+    assert.deepEqual(zipped, cliBatches(out), 'batches.zip holds exactly the CLI\'s batch files, byte for byte');
     await page.context().close();
   });
 
@@ -211,9 +230,132 @@ describe('the browser page', { timeout: 60_000 }, () => {
     await page.context().close();
   });
 
+  test('rejected.csv neutralises formulas; no digest or TOTP secret reaches the DOM; charts have text equivalents', async () => {
+    const file = join(tmp, 'secrets.csv');
+    writeFileSync(file, HEADER
+      + `user_secret,Ann,Lee,,a@example.com,,a@example.com,,,,${TOTP_SECRET},${BCRYPT},bcrypt,2024-03-01T12:00:00Z\n`
+      + `"${FORMULA.replace(/"/g, '""')}","${FORMULA.replace(/"/g, '""')}",Lee,,,,,,,,,,,2024-03-01T12:00:00Z\n`
+      + `user_nobody,"${FORMULA.replace(/"/g, '""')}",Lee,,,,,,,,,,,2024-03-01T12:00:00Z\n`);
+    const out = join(tmp, 'cli-secrets');
+    const r = cli(['convert', file, '--out', out, '--features', 'mfa']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.ok(readFileSync(join(out, 'batch-0001.json'), 'utf8').includes(TOTP_SECRET), 'the batch holds the TOTP secret');
+
+    const page = await openPage();
+    await page.click('#options-details > summary');
+    await page.check('input[name="features"][value="mfa"]');
+    await convert(page, file);
+    const expected = readJson(join(out, 'report.json'));
+    assert.deepEqual(await shownSummary(page), expected.summary);
+    assert.equal(expected.summary.rejected, 2);
+
+    const html = await page.evaluate(() => document.documentElement.outerHTML);
+    assert.ok(!html.includes(BCRYPT), 'the bcrypt digest is not in the DOM');
+    assert.ok(!html.includes(TOTP_SECRET), 'the TOTP secret is not in the DOM');
+
+    const csv = (await download(page, 'rejected.csv')).toString('utf8');
+    const lines = csv.split('\r\n');
+    assert.equal(lines[0], 'record,line,userId,code,message');
+    assert.equal(lines.length, 2 + 2, 'a header, two rejected rows, and the final CRLF');
+    assert.ok(lines[1].startsWith(`2,3,"'=HYPERLINK(""http://x"")",no-identifier,`), `the formula id is neutralised: ${lines[1]}`);
+    assert.ok(lines[2].startsWith('3,4,user_nobody,no-identifier,'), lines[2]);
+    for (const line of lines.slice(1, -1)) {
+      for (const cell of line.match(/("([^"]|"")*"|[^,]*)(,|$)/g)) assert.ok(!/^"?[=+\-@\t\r]/.test(cell), `cell starts with a formula trigger: ${cell}`);
+    }
+
+    // Each chart is an SVG with a title and a label holding its numbers, plus a table of them.
+    const charts = await page.$$eval('#charts figure', (figs) => figs.map((f) => ({
+      id: f.dataset.chart,
+      title: f.querySelector('svg > title')?.textContent,
+      label: f.querySelector('svg')?.getAttribute('aria-label'),
+      role: f.querySelector('svg')?.getAttribute('role'),
+      rows: [...f.querySelectorAll('table tbody tr')].map((tr) => [...tr.cells].map((c) => c.textContent)),
+    })));
+    assert.deepEqual(charts.map((c) => c.id), ['outcomes', 'hashers', 'identities', 'mfa']);
+    for (const c of charts) {
+      assert.equal(c.role, 'img');
+      assert.ok(c.title && c.label === c.title, `${c.id} has a title and an aria-label`);
+    }
+    assert.deepEqual(charts[0].rows, [['converted', '1', '33%'], ['deferred', '0', '0%'], ['rejected', '2', '67%']]);
+    assert.deepEqual(charts[1].rows, [['no password', '2', '67%'], ['bcrypt', '1', '33%']], 'stats count every user read, rejected ones too');
+    assert.match(charts[3].label, /^MFA \(TOTP\) share\. Records: 1 with TOTP \(33%\), 2 without TOTP \(67%\)\.$/);
+    await page.context().close();
+  });
+
+  test('the Validate tab shows the core\'s status, body and per-user messages, computed in the worker', async () => {
+    const page = await openPage();
+    // Keyboard: the selected tab is in the Tab order, arrows move between tabs.
+    await page.focus('#tab-convert');
+    await page.keyboard.press('ArrowRight');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'tab-validate');
+    assert.equal(await page.getAttribute('#tab-validate', 'aria-selected'), 'true');
+    assert.equal(await page.getAttribute('#tab-convert', 'tabindex'), '-1');
+    assert.equal(await page.isHidden('#panel-convert'), true);
+    assert.equal(await page.isVisible('#panel-validate'), true);
+
+    const body = '{"users":[{"externalUserId":[],"userRoles":{},"totpDevices":{}}]}';
+    await page.fill('#validate-body', body);
+    await page.click('#validate-run');
+    await page.waitForSelector('#verdict:not([hidden])');
+    assert.equal(await page.textContent('#verdict-http'), 'HTTP 400');
+    assert.equal(await page.textContent('#verdict-body'), validateBulkImport(body).body);
+    const rows = await page.$$eval('#verdict-users tbody tr', (trs) => trs.map((tr) => [tr.cells[0].textContent, [...tr.cells[1].querySelectorAll('li')].map((li) => li.textContent)]));
+    assert.deepEqual(rows, [['0', ['externalUserId should be of type string.', 'userRoles should be of type array of object.', 'totpDevices should be of type array of object.', 'loginMethods is required.']]]);
+
+    // Unknown roles: the role check is skipped and listed. Known and empty: it runs and fails.
+    const withRole = JSON.stringify({ users: [{ externalUserId: 'u1', userRoles: [{ role: 'admin', tenantIds: ['public'] }], loginMethods: [{ recipeId: 'passwordless', email: 'a@example.com', tenantIds: ['public'], isPrimary: true, isVerified: true, timeJoinedInMSSinceEpoch: 1700000000000 }] }] });
+    await page.fill('#validate-body', withRole);
+    await page.click('#validate-run');
+    await page.waitForFunction(() => document.getElementById('validate-status').textContent.startsWith('Validated'));
+    assert.equal(await page.textContent('#verdict-http'), 'HTTP 200');
+    assert.match(await page.textContent('#verdict-skipped'), /role-exists/);
+    assert.equal(await page.isDisabled('#ctx-roles'), true, 'the roles field is off until "I know the roles" is ticked');
+    await page.check('#ctx-know-roles');
+    assert.equal(await page.isDisabled('#ctx-roles'), false);
+    await page.click('#validate-run');
+    await page.waitForFunction(() => document.getElementById('verdict-body').textContent.includes('Role admin does not exist.'));
+    assert.equal(await page.textContent('#verdict-http'), 'HTTP 400');
+    assert.doesNotMatch(await page.textContent('#verdict-skipped'), /role-exists/);
+    assert.equal(await page.textContent('#verdict-body'), validateBulkImport(withRole, { roles: [] }).body);
+
+    await page.fill('#validate-body', body);
+    await page.click('#validate-run');
+    await page.waitForFunction(() => document.getElementById('verdict-http').textContent === 'HTTP 400');
+    await page.locator('#validate-run').blur();
+    await screenshot(page, 'validate', true);
+    await page.setViewportSize({ width: 360, height: 800 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `the Validate tab is ${overflow} px wider than a 360 px window`);
+    await page.context().close();
+  });
+
+  test(`a ${LARGE_USERS.toLocaleString('en')}-user export converts with progress arriving throughout and the page answering clicks`, async () => {
+    const page = await openPage();
+    // Count progress updates as the page shows them.
+    await page.evaluate(() => {
+      window.__progress = [];
+      new MutationObserver(() => window.__progress.push(Number(document.getElementById('progress-bar').value)))
+        .observe(document.getElementById('progress-text'), { childList: true, characterData: true, subtree: true });
+    });
+    await page.setInputFiles('#file-input', large);
+    await page.click('#convert');
+    await page.waitForFunction(() => window.__progress.filter((v) => v > 0).length >= 2, null, { polling: 'raf', timeout: 20_000 });
+    // A real click while the worker converts: the details element toggles at once.
+    await page.click('#options-details > summary');
+    const atClick = await page.evaluate(() => ({ open: document.getElementById('options-details').open, state: document.body.dataset.state, updates: window.__progress.length }));
+    assert.deepEqual([atClick.open, atClick.state], [true, 'converting'], 'the click was handled while converting');
+    await page.waitForSelector('#results:not([hidden])', { timeout: 60_000 });
+    const updates = await page.evaluate(() => window.__progress);
+    assert.ok(updates.length > atClick.updates, 'progress kept arriving after the click');
+    assert.ok(updates.length >= 10, `progress arrived throughout (${updates.length} updates)`);
+    assert.deepEqual(updates, [...updates].sort((a, b) => a - b), 'progress only moves forward');
+    assert.deepEqual(await shownSummary(page), { records: LARGE_USERS, converted: LARGE_USERS, deferred: 0, rejected: 0, batches: 20 });
+    assert.match(await page.textContent('#downloads'), /batches\.zip [\d.]+ MB · all 20 batch files/);
+    await page.context().close();
+  });
+
   test('Cancel stops a running conversion, and a new conversion then works', async () => {
-    const big = join(tmp, 'large.csv');
-    await writeLargeCsv(big, 200_000);
+    const big = large;
     const page = await openPage();
     const converter = page.workers()[0];
     assert.ok(converter, 'the page runs a worker');

@@ -39,3 +39,47 @@ test('diagnostics filter by code, severity and text, in report order', () => {
   assert.deepEqual(filterDiagnostics(rows, { query: '  USER_2 ' }), [1]);
   assert.deepEqual(filterDiagnostics(rows, { query: 'second', code: 'a' }), []);
 });
+
+test('chart data: outcomes, hasher mix (top six, then other), identities and the MFA share', async () => {
+  const { chartModels, describeChart } = await import('../../www/charts.js');
+  const summary = { records: 10, converted: 6, deferred: 3, rejected: 1 };
+  const stats = { hashers: { bcrypt: 5, none: 2, md5: 1, sha1: 1, a: 0, b: 0, c: 1 }, emailsVerified: 4, emailsUnverified: 2, phonesVerified: 0, phonesUnverified: 0, usersWithTotp: 3 };
+  const [outcomes, hashers, identities, mfa] = chartModels(summary, stats);
+  assert.deepEqual(outcomes.bars[0].segments.map((s) => s.value), [6, 3, 1]);
+  assert.deepEqual(hashers.bars[0].segments.map((s) => [s.label, s.value]), [['bcrypt', 5], ['no password', 2], ['c', 1], ['md5', 1], ['sha1', 1], ['a', 0], ['other (1 hashers)', 0]].slice(0, 6));
+  assert.equal(describeChart(identities), 'Verified identities. Emails: 4 verified (67%), 2 unverified (33%); Phones: none.');
+  assert.equal(describeChart(mfa), 'MFA (TOTP) share. Records: 3 with TOTP (30%), 7 without TOTP (70%).');
+  const many = chartModels(summary, { hashers: Object.fromEntries('abcdefgh'.split('').map((k, i) => [k, 10 - i])) })[1];
+  assert.deepEqual(many.bars[0].segments.at(-1), { label: 'other (2 hashers)', value: 7, tone: 'other' });
+});
+
+test('the Validate tab\'s context: unknown lists are left out, known-empty lists are empty', async () => {
+  const { contextFromForm, parseList, verdictSummary, describeSkippedCheck } = await import('../../www/validate-context.js');
+  assert.deepEqual(contextFromForm({ features: ['mfa'], roles: 'admin', tenants: 't1', firebase: '' }), {});
+  assert.deepEqual(contextFromForm({ knowFeatures: true, features: [], knowRoles: true, roles: ' ', knowTenants: true, tenants: '', firebase: 'no' }),
+    { features: [], roles: [], tenants: [], firebaseSignerKeySet: false });
+  assert.deepEqual(contextFromForm({ knowFeatures: true, features: ['mfa'], knowRoles: true, roles: 'admin, editor,,admin\nviewer', firebase: 'yes' }),
+    { features: ['mfa'], roles: ['admin', 'editor', 'viewer'], firebaseSignerKeySet: true });
+  assert.deepEqual(parseList(undefined), []);
+  assert.equal(verdictSummary({ status: 400, users: [{ errors: ['x'], coreWouldCrash: false }, { errors: [], coreWouldCrash: false }], crashedAt: null }),
+    'The core would reject the request: 1 user of 2 has errors, and nothing is imported.');
+  assert.equal(verdictSummary({ status: 500, users: [], crashedAt: 3 }), 'The core would fail with HTTP 500 at user 3: nothing is imported.');
+  assert.match(describeSkippedCheck('role-exists'), /^role-exists: every role must exist/);
+  assert.equal(describeSkippedCheck('something-new'), 'something-new');
+});
+
+test('batches.zip: files added one by one unzip to the same bytes', async () => {
+  const { BatchZip } = await import('../../www/batch-zip.js');
+  const { unzipSync } = await import('fflate');
+  const zip = new BatchZip();
+  const a = new TextEncoder().encode('{"users":[\n{"a":1}\n]}\n');
+  const b = new Uint8Array(300_000).map((_, i) => 32 + (i % 90));
+  zip.add('batch-0001.json', a);
+  zip.add('batch-0002.json', b);
+  const blob = zip.finish();
+  assert.equal(blob.type, 'application/zip');
+  const files = unzipSync(new Uint8Array(await blob.arrayBuffer()));
+  assert.deepEqual(Object.keys(files), ['batch-0001.json', 'batch-0002.json']);
+  assert.deepEqual(files['batch-0001.json'], a);
+  assert.deepEqual(files['batch-0002.json'], b);
+});
