@@ -110,6 +110,8 @@ pub struct CsvUserReader {
     /// `\n` bytes inside the current record's fields, for locating it (csv-core counts lines
     /// only as a running total).
     newlines_in_record: u64,
+    /// `"` bytes consumed for the current record: odd at the end of input means an unclosed quote.
+    quotes_in_record: u64,
     /// The current record outgrew the limits; its bytes are being discarded.
     oversized: bool,
     header: Option<Header>,
@@ -130,6 +132,7 @@ impl CsvUserReader {
             ends: vec![0; 32],
             ends_len: 0,
             newlines_in_record: 0,
+            quotes_in_record: 0,
             oversized: false,
             header: None,
             preamble: 0,
@@ -147,6 +150,7 @@ impl CsvUserReader {
                 &mut self.ends[self.ends_len..],
             );
             let consumed_newline = nin > 0 && input[nin - 1] == b'\n';
+            self.quotes_in_record += input[..nin].iter().filter(|&&b| b == b'"').count() as u64;
             let produced = &self.out[self.out_len..self.out_len + nout];
             self.newlines_in_record += produced.iter().filter(|&&b| b == b'\n').count() as u64;
             input = &input[nin..];
@@ -162,23 +166,13 @@ impl CsvUserReader {
                 ReadRecordResult::InputEmpty => return,
                 ReadRecordResult::End => return,
                 ReadRecordResult::OutputFull => {
-                    if self.out.len() >= MAX_RECORD_BYTES {
-                        self.oversized = true;
-                        self.out_len = 0;
-                        self.ends_len = 0;
-                    } else {
-                        let n = self.out.len() * 2;
-                        self.out.resize(n, 0);
+                    if !grow(&mut self.out, MAX_RECORD_BYTES) {
+                        self.start_skipping();
                     }
                 }
                 ReadRecordResult::OutputEndsFull => {
-                    if self.ends.len() >= MAX_FIELDS {
-                        self.oversized = true;
-                        self.out_len = 0;
-                        self.ends_len = 0;
-                    } else {
-                        let n = self.ends.len() * 2;
-                        self.ends.resize(n, 0);
+                    if !grow(&mut self.ends, MAX_FIELDS) {
+                        self.start_skipping();
                     }
                 }
                 ReadRecordResult::Record => {
@@ -191,7 +185,16 @@ impl CsvUserReader {
         }
     }
 
+    /// The record is over the limits: its bytes are dropped from here on, until it ends.
+    fn start_skipping(&mut self) {
+        self.oversized = true;
+        self.out_len = 0;
+        self.ends_len = 0;
+    }
+
     fn record_done(&mut self, line: u64, sink: &mut dyn RecordSink) {
+        let unclosed_quote = self.finished && self.quotes_in_record % 2 == 1;
+        self.quotes_in_record = 0;
         let oversized = std::mem::replace(&mut self.oversized, false);
         let (out_len, ends_len) = (self.out_len, self.ends_len);
         self.out_len = 0;
@@ -206,6 +209,16 @@ impl CsvUserReader {
         }
         self.records += 1;
         let at = Location { record: Some(self.records), line: Some(line) };
+        if unclosed_quote {
+            sink.diagnostic(
+                Diagnostic::new(
+                    Code::TruncatedInput,
+                    Severity::Warning,
+                    "the input ends inside a quoted field (an unclosed quote): this last record may be cut short",
+                )
+                .at(at),
+            );
+        }
         if oversized {
             sink.bad_record(
                 at,
@@ -290,8 +303,8 @@ impl RecordReader for CsvUserReader {
         }
         self.finished = true;
         // An empty push tells csv-core the data has ended: it flushes a last record that has no
-        // line ending. An unclosed quote is flushed the same way, as a record; it is reported
-        // below when the reader was still inside quotes.
+        // line ending. An unclosed quote is flushed the same way, as a record; `record_done`
+        // reports it (an odd number of quotes, `finished` being set).
         self.run(&[], sink);
         if self.header.is_none() {
             sink.diagnostic(Diagnostic::new(
@@ -305,6 +318,16 @@ impl RecordReader for CsvUserReader {
             ));
         }
     }
+}
+
+/// Doubles a buffer up to `limit` elements; false when it is already there.
+fn grow<T: Default + Clone>(buf: &mut Vec<T>, limit: usize) -> bool {
+    if buf.len() >= limit {
+        return false;
+    }
+    let n = (buf.len() * 2).min(limit);
+    buf.resize(n, T::default());
+    true
 }
 
 /// What a user can feed this tool, for errors about unrecognisable input.
