@@ -361,13 +361,20 @@ export function createSessionFallback(config) {
     if (!token) return null;
     clerkBackend ??= import('@clerk/backend');
     const { verifyToken } = await clerkBackend;
-    const result = await verifyToken(token, {
-      jwtKey: config.jwtKey,
-      ...(config.authorizedParties ? { authorizedParties: config.authorizedParties } : {}),
-      ...(config.clockSkewInMs !== undefined ? { clockSkewInMs: config.clockSkewInMs } : {}),
-    });
-    const payload = result?.errors ? undefined : (result?.data ?? result);
-    return typeof payload?.sub === 'string' ? { source: 'clerk', userId: payload.sub } : null;
+    /** @type {any} */
+    let payload;
+    try {
+      // @clerk/backend's public verifyToken returns the claims and throws a TokenVerificationError
+      // (expired, bad signature, wrong azp, malformed…); nothing goes over the network with a jwtKey.
+      payload = await verifyToken(token, {
+        jwtKey: config.jwtKey,
+        ...(config.authorizedParties ? { authorizedParties: config.authorizedParties } : {}),
+        ...(config.clockSkewInMs !== undefined ? { clockSkewInMs: config.clockSkewInMs } : {}),
+      });
+    } catch {
+      return null;
+    }
+    return typeof payload?.sub === 'string' && payload.sub !== '' ? { source: 'clerk', userId: payload.sub } : null;
   };
 }
 
