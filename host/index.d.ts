@@ -52,6 +52,7 @@ export function validateBulkImport(body: string | object, context?: CoreContext)
 export function responseBody(verdict: RequestVerdict): string;
 
 export * from './api-submit.js';
+export * from './lazy.js';
 
 /**
  * Checks a password against a legacy Clerk digest, in constant time, for every hasher whose

@@ -6,3 +6,4 @@ export const Converter = core.Converter;
 export { validateBulkImport, responseBody } from './validate.js';
 export * from './api-submit.js';
 export { verifyPassword } from './verify.js';
+export { createLazyMigrator, LazyMigrator, createLegacyStore, LocalLegacyStore, lazyImportBody, createSessionFallback } from './lazy.js';

@@ -31,7 +31,10 @@ pub struct LazyImport {
 pub fn parse_user(text: &str, legacy_verified: bool) -> Result<ClerkUser<'_>, Diagnostic> {
     let value: serde_json::Value = serde_json::from_str(text)
         .map_err(|e| Diagnostic::new(Code::InvalidJson, Severity::Error, format!("user is not JSON: {e}")))?;
-    if value.get("emails").is_some() || value.get("phones").is_some() || value.get("externalAccounts").is_some() {
+    // `externalAccounts` alone does not make a normalised user: every `@clerk/backend` `User` has it too,
+    // next to `emailAddresses` / `phoneNumbers` (and `_raw`).
+    let sdk_or_api = ["emailAddresses", "phoneNumbers", "_raw", "email_addresses", "phone_numbers"].iter().any(|k| value.get(k).is_some());
+    if value.get("emails").is_some() || value.get("phones").is_some() || (value.get("externalAccounts").is_some() && !sdk_or_api) {
         return serde_json::from_str(text)
             .map_err(|e| Diagnostic::new(Code::InvalidValue, Severity::Error, format!("user is not a readable normalised Clerk user: {e}")));
     }
@@ -210,5 +213,10 @@ mod tests {
         assert_eq!(parse_user(bapi, false).unwrap().emails[0].value, "b@x.dev");
         assert_eq!(parse_user(sdk, false).unwrap().emails[0].value, "s@x.dev");
         assert!(parse_user("[1]", false).is_err());
+        // what `@clerk/backend` really builds: camelCase with externalAccounts (and `_raw`)
+        let sdk_full = r#"{"id":"user_f","externalAccounts":[],"primaryEmailAddressId":"e1","emailAddresses":[{"id":"e1","emailAddress":"f@x.dev","verification":{"status":"verified"}}],"phoneNumbers":[]}"#;
+        assert_eq!(parse_user(sdk_full, false).unwrap().emails[0].value, "f@x.dev");
+        let normalised = r#"{"id":"user_n","externalAccounts":[{"provider":"oauth_google","providerUserId":"1","verified":true}]}"#;
+        assert_eq!(parse_user(normalised, false).unwrap().external_accounts.len(), 1);
     }
 }

@@ -14,11 +14,20 @@
 //   imported (row deleted, user + external id mapping recorded);
 // - GET /ee/featureflag, /recipe/roles, /recipe/multitenancy/tenant/list/v2, /recipe/userid/map;
 //   POST /user/remove.
+// - What supertokens-node 24 (CDI 5.4) calls for EmailPassword sign-in / sign-up with sessions (found by
+//   logging this stand-in's requests during tests/js/lazy-express.test.js): GET /apiversion,
+//   GET /<tenant>/recipe/multitenancy/tenant/v2, POST /<tenant>/recipe/signin (checks a plainTextPassword kept in clear, or a bcrypt/argon2 hash with the
+//   wasm verifyPassword), POST /<tenant>/recipe/signup, POST /<tenant>/recipe/session (a plausible session
+//   body with an unsigned v5-shaped access token), GET /<tenant>/users/by-accountinfo, GET /user/id. Users
+//   imported with POST /bulk-import/import keep their email-password login methods for those endpoints, and
+//   every accepted import body is kept in `state.importBodies`. Responses use the external id when mapped,
+//   as the core does.
 // Fault injection, drawn from a seeded PRNG: 429 with Retry-After, 500, connection dropped before or AFTER the
 // request was processed (the hard case for exactly-once), slow answers (after processing), random latency.
 
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
+import core from '../../host/wasm.js';
 
 /**
  * @typedef {'429' | '500' | 'drop-before' | 'drop-after' | 'slow'} FaultKind
@@ -57,8 +66,13 @@ export async function startStandin(opts = {}) {
     /** rows sorted by (createdAt, id) ascending @type {any[]} */
     rows: [],
     lastCreatedAt: 0,
-    /** imported users: user id -> {externalUserId} @type {Map<string, {externalUserId: string | null}>} */
+    /** imported users: user id -> {externalUserId, and for users made by /bulk-import/import or
+     *  /recipe/signup: timeJoined and login methods} @type {Map<string, {externalUserId: string | null, timeJoined?: number, loginMethods?: any[]}>} */
     users: new Map(),
+    /** every body POST /bulk-import/import accepted, in order @type {any[]} */
+    importBodies: [],
+    /** sessions made by POST /recipe/session @type {{handle: string, userId: string, tenantId: string}[]} */
+    sessions: [],
     /** external id -> super tokens user id @type {Map<string, string>} */
     mappings: new Map(),
     /** external id (or row id) -> how many times it was stored by POST /bulk-import/users @type {Map<string, number>} */
@@ -272,8 +286,25 @@ export async function startStandin(opts = {}) {
         if (errors && errors.length) return [400, { errors }];
         const ext = typeof user.externalUserId === 'string' ? user.externalUserId.trim() : null;
         if (ext && state.mappings.has(ext)) return [400, { errors: [`E031: A user with externalId ${ext} already exists`] }];
+        const methods = normaliseMethods(user.loginMethods).filter((m) => m.recipeId === 'emailpassword' && typeof m.email === 'string');
+        for (const m of methods) {
+          if (findEmailPassword(m.email, m.tenantIds[0])) {
+            return [400, { errors: [`E003: A user with email ${m.email} already exists in emailpassword loginMethod.`] }];
+          }
+        }
         const id = randomUUID();
         addUser(id, ext);
+        state.importBodies.push(user);
+        if (methods.length) {
+          const timeJoined = Date.now();
+          /** @type {any} */ (state.users.get(id)).timeJoined = timeJoined;
+          /** @type {any} */ (state.users.get(id)).loginMethods = methods.map((m) => ({
+            recipeId: 'emailpassword', email: m.email, tenantIds: m.tenantIds, verified: m.isVerified === true,
+            timeJoined: m.timeJoinedInMSSinceEpoch ?? timeJoined,
+            passwordHash: m.passwordHash, hashingAlgorithm: m.hashingAlgorithm, plainTextPassword: m.plainTextPassword,
+          }));
+          return [200, { status: 'OK', user: userJson(id) }];
+        }
         return [200, { status: 'OK', user: { id: ext ?? id, isPrimaryUser: false, tenantIds: ['public'], timeJoined: Date.now(), emails: [], phoneNumbers: [], thirdParty: [], loginMethods: [] } }];
       }
       case 'GET /ee/featureflag':
@@ -309,7 +340,128 @@ export async function startStandin(opts = {}) {
         return [200, { status: 'OK' }];
       }
       default:
+        return sdkRoute(method, path, q, json);
+    }
+  }
+
+  /**
+   * The endpoints supertokens-node 24 calls for EmailPassword sign-in / sign-up and session creation.
+   * @param {string} method @param {string} path @param {URLSearchParams} q @param {() => any} json
+   * @returns {[number, unknown]}
+   */
+  function sdkRoute(method, path, q, json) {
+    // CDI paths carry the tenant: /<tenantId>/recipe/signin (the SDK drops `public` on some, not all)
+    const m = /^(?:\/([^/]+))?(\/(?:recipe\/signin|recipe\/signup|recipe\/session|users\/by-accountinfo|recipe\/multitenancy\/tenant\/v2))$/.exec(path);
+    const tenantId = m?.[1] ?? 'public';
+    const key = `${method} ${m ? m[2] : path}`;
+    switch (key) {
+      case 'GET /apiversion':
+        return [200, { versions: ['5.4'] }];
+      case 'GET /recipe/multitenancy/tenant/v2':
+        // firstFactors absent: every factor the SDK's recipes offer is allowed (as on a fresh core)
+        return state.tenants.includes(tenantId)
+          ? [200, { status: 'OK', tenantId, thirdParty: { providers: [] }, coreConfig: {} }]
+          : [200, { status: 'TENANT_NOT_FOUND_ERROR' }];
+      case 'POST /recipe/signin': {
+        const body = json();
+        if (!body || typeof body.email !== 'string' || typeof body.password !== 'string') return [400, 'Invalid Json Input'];
+        const found = findEmailPassword(body.email.trim().toLowerCase(), tenantId);
+        if (!found || !passwordMatches(found.method, body.password)) return [200, { status: 'WRONG_CREDENTIALS_ERROR' }];
+        return [200, { status: 'OK', user: userJson(found.id), recipeUserId: publicId(found.id) }];
+      }
+      case 'POST /recipe/signup': {
+        const body = json();
+        if (!body || typeof body.email !== 'string' || typeof body.password !== 'string') return [400, 'Invalid Json Input'];
+        const email = body.email.trim().toLowerCase();
+        if (findEmailPassword(email, tenantId)) return [200, { status: 'EMAIL_ALREADY_EXISTS_ERROR' }];
+        const id = randomUUID();
+        const timeJoined = Date.now();
+        state.users.set(id, { externalUserId: null, timeJoined, loginMethods: [{ recipeId: 'emailpassword', email, tenantIds: [tenantId], verified: false, timeJoined, plainTextPassword: body.password }] });
+        return [200, { status: 'OK', user: userJson(id), recipeUserId: id }];
+      }
+      case 'POST /recipe/session': {
+        const body = json();
+        if (!body || typeof body.userId !== 'string') return [400, "Field name 'userId' is invalid in JSON input"];
+        const now = Date.now();
+        const handle = randomUUID();
+        state.sessions.push({ handle, userId: body.userId, tenantId });
+        const b64 = (/** @type {unknown} */ v) => Buffer.from(JSON.stringify(v)).toString('base64url');
+        const payload = { ...(body.userDataInJWT ?? {}), sub: body.userId, rsub: body.userId, tId: tenantId, sessionHandle: handle,
+          refreshTokenHash1: 'standin', parentRefreshTokenHash1: null, antiCsrfToken: null, iat: Math.floor(now / 1000), exp: Math.floor(now / 1000) + 3600, iss: 'standin' };
+        const token = `${b64({ alg: 'RS256', typ: 'JWT', version: '5', kid: 's-standin' })}.${b64(payload)}.c3RhbmRpbg`;
+        return [200, {
+          status: 'OK',
+          session: { handle, userId: body.userId, recipeUserId: body.userId, userDataInJWT: body.userDataInJWT ?? {}, tenantId },
+          accessToken: { token, expiry: now + 3_600_000, createdTime: now },
+          refreshToken: { token: randomUUID(), expiry: now + 8_640_000_000, createdTime: now },
+        }];
+      }
+      case 'GET /users/by-accountinfo': {
+        const email = q.get('email')?.trim().toLowerCase();
+        const users = [];
+        for (const [id, u] of state.users) {
+          if (email && u.loginMethods?.some((lm) => lm.email === email && lm.tenantIds.includes(tenantId))) users.push(userJson(id));
+        }
+        return [200, { status: 'OK', users }];
+      }
+      case 'GET /user/id': {
+        const userId = q.get('userId') ?? '';
+        const id = state.users.has(userId) ? userId : state.mappings.get(userId);
+        return id && state.users.get(id)?.loginMethods ? [200, { status: 'OK', user: userJson(id) }] : [200, { status: 'UNKNOWN_USER_ID_ERROR' }];
+      }
+      default:
         return [404, 'Not found'];
+    }
+  }
+
+  /** The id the core shows for a user: its external id when mapped. @param {string} id */
+  function publicId(id) {
+    return state.users.get(id)?.externalUserId ?? id;
+  }
+
+  /** The core's user JSON (CDI 5.x `User`) for an imported or signed-up user. @param {string} id */
+  function userJson(id) {
+    const u = /** @type {any} */ (state.users.get(id));
+    const pid = publicId(id);
+    const methods = u.loginMethods ?? [];
+    return {
+      id: pid,
+      isPrimaryUser: false,
+      tenantIds: [...new Set(methods.flatMap((/** @type {any} */ lm) => lm.tenantIds))],
+      timeJoined: u.timeJoined ?? Date.now(),
+      emails: methods.map((/** @type {any} */ lm) => lm.email),
+      phoneNumbers: [],
+      thirdParty: [],
+      webauthn: { credentialIds: [] },
+      loginMethods: methods.map((/** @type {any} */ lm) => ({
+        tenantIds: lm.tenantIds, recipeUserId: pid, verified: lm.verified, timeJoined: lm.timeJoined, recipeId: 'emailpassword', email: lm.email,
+      })),
+    };
+  }
+
+  /** The email-password login method with this (normalised) email in this tenant. @param {string} email @param {string} tenantId */
+  function findEmailPassword(email, tenantId) {
+    for (const [id, u] of state.users) {
+      const method = u.loginMethods?.find((lm) => lm.recipeId === 'emailpassword' && lm.email === email && lm.tenantIds.includes(tenantId));
+      if (method) return { id, method };
+    }
+    return undefined;
+  }
+
+  /** The stand-in keeps plainTextPassword in clear; hashes are checked like the core, with the wasm verifier. @param {any} lm @param {string} password */
+  function passwordMatches(lm, password) {
+    if (typeof lm.plainTextPassword === 'string') return lm.plainTextPassword === password;
+    if (typeof lm.passwordHash !== 'string') return false;
+    const algo = String(lm.hashingAlgorithm ?? '').trim().toLowerCase();
+    /** @type {string | undefined} */
+    let hasher;
+    if (algo === 'bcrypt') hasher = 'bcrypt';
+    else if (algo === 'argon2') hasher = /^\$argon2id\$/.test(lm.passwordHash) ? 'argon2id' : /^\$argon2i\$/.test(lm.passwordHash) ? 'argon2i' : undefined;
+    if (!hasher) return false;
+    try {
+      return core.verifyPassword({ hasher, digest: lm.passwordHash, password });
+    } catch {
+      return false;
     }
   }
 

@@ -24,3 +24,19 @@ const ctx = await fetchCoreContext({ core: 'http://127.0.0.1:3567' });
 const verdict: RequestVerdict = validateBulkImport({ users: [] }, { features: ctx.features, roles: ctx.roles });
 const code: 200 | 400 | 500 = verdict.status;
 void [r, q, code, importUser];
+
+// Lazy migration (host/lazy.d.ts)
+import { createLazyMigrator, createLegacyStore, lazyImportBody, createSessionFallback, type SignInOutcome, type LazyEvent } from '../../host/index.js';
+async function lazyUsage(): Promise<void> {
+  const store = await createLegacyStore('users.csv', { withApi: ['users.json'], features: ['mfa'] });
+  const migrator = createLazyMigrator({ core: 'http://localhost:3567', store, options: { features: ['mfa'] }, onEvent: (e: LazyEvent) => void e.durationMs });
+  migrator.on('outcome', (e) => void e.status);
+  const r: SignInOutcome = await migrator.signIn('a@x.dev', 'pw');
+  if (r.status === 'migrated') void r.user.loginMethods[0].recipeUserId;
+  if (r.status === 'failed') void r.reason.length;
+  const body = lazyImportBody({ id: 'user_1', email_addresses: [] }, 'pw', { features: ['mfa'] });
+  void body.user;
+  const who = await createSessionFallback({ jwtKey: '-----BEGIN PUBLIC KEY-----', authorizedParties: ['https://a.x'] })({ headers: {} });
+  if (who) void (who.source === 'clerk' ? who.userId : who.userId);
+}
+void lazyUsage;
