@@ -1,11 +1,10 @@
-// In-process conversion time of the lazy path: core.lazyImportBody for one user (no password hashing, no
+// In-process conversion time of the lazy path: lazyImportBody for one user (no password hashing, no
 // network). Median and p99 over 100,000 calls after a warm-up, per input form. Prints markdown rows.
 //   node bench/lazy.js [--calls 100000] [--warmup 10000]
 import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import core from '../host/wasm.js';
-import { createLegacyStore } from '../host/lazy.js';
+import { createLegacyStore, lazyImportBody } from '../host/lazy.js';
 
 const arg = (/** @type {string} */ name, /** @type {number} */ dflt) => {
   const i = process.argv.indexOf(name);
@@ -45,11 +44,11 @@ console.log(`${CALLS.toLocaleString('en')} calls per row after ${WARMUP.toLocale
 console.log('| Input | Median (µs) | p99 (µs) | Mean (µs) |');
 console.log('|---|---:|---:|---:|');
 for (const [label, user, password] of cases) {
-  for (let i = 0; i < WARMUP; i++) core.lazyImportBody(user, password, options);
+  for (let i = 0; i < WARMUP; i++) lazyImportBody(user, password, options);
   const times = new Float64Array(CALLS);
   for (let i = 0; i < CALLS; i++) {
     const t0 = process.hrtime.bigint();
-    core.lazyImportBody(user, password, options);
+    lazyImportBody(user, password, options);
     times[i] = Number(process.hrtime.bigint() - t0) / 1000;
   }
   const sorted = Array.from(times).sort((a, b) => a - b);

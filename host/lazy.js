@@ -24,7 +24,7 @@ import { importUser } from './api-submit.js';
  * @returns {{user: Record<string, unknown>, warnings: object[]}}
  */
 export function lazyImportBody(user, password, options) {
-  return core.lazyImportBody(user, password, options);
+  return JSON.parse(core.lazyImportBody(user, password, options));
 }
 
 const STORE_ONLY_OPTIONS = ['withApi', 'pepper', 'signerKey', 'chunkSize'];
@@ -253,7 +253,7 @@ export class LazyMigrator extends EventEmitter {
       // 4. Convert in-process, then import.
       let body;
       try {
-        body = core.lazyImportBody(user, password, this.options);
+        body = lazyImportBody(user, password, this.options);
       } catch (err) {
         const e = /** @type {any} */ (err);
         const codes = Array.isArray(e?.diagnostics) ? e.diagnostics.map((/** @type {any} */ d) => d.code) : [];

@@ -68,7 +68,9 @@ pub fn import_body(user: &ClerkUser<'_>, options: &Options, password: &str) -> R
             .map(|m| Diagnostic::new(Code::CoreRejected, Severity::Error, m).user(user.id.as_ref()))
             .collect());
     }
-    Ok(LazyImport { user: value.to_string(), warnings: conversion.warnings })
+    let text = serde_json::to_string(&converted)
+        .map_err(|e| vec![Diagnostic::new(Code::InvalidValue, Severity::Error, format!("user could not be written as JSON: {e}"))])?;
+    Ok(LazyImport { user: text, warnings: conversion.warnings })
 }
 
 /// Legacy users held in memory for sign-in time, indexed by email (lower-cased) and Clerk id.

@@ -334,14 +334,16 @@ pub fn verify_password(#[wasm_bindgen(unchecked_param_type = "VerifyPasswordInpu
 /// Converts one Clerk user for `POST /bulk-import/import` at sign-in, with the password the
 /// user just proved, using the same mapping as `convert`. `user` is a normalised user (from
 /// `LegacyStore.findByEmail` or lazy-migration.ndjson), a Backend API `User` or a
-/// `@clerk/backend` `User`, as an object or JSON text. Throws an `Error` with `code`
-/// `"not-importable"` and the reasons in `diagnostics` when the user cannot be imported.
-#[wasm_bindgen(js_name = lazyImportBody, unchecked_return_type = "LazyImport")]
+/// `@clerk/backend` `User`, as an object or JSON text. Returns the `LazyImport` as JSON text
+/// (cheaper across the boundary than an object built property by property). Throws an `Error`
+/// with `code` `"not-importable"` and the reasons in `diagnostics` when the user cannot be
+/// imported.
+#[wasm_bindgen(js_name = lazyImportBody)]
 pub fn lazy_import_body(
     #[wasm_bindgen(unchecked_param_type = "ClerkUser | object | string")] user: JsValue,
     password: &str,
     #[wasm_bindgen(unchecked_param_type = "ConvertOptions | undefined")] options: JsValue,
-) -> Result<JsValue, JsValue> {
+) -> Result<String, JsValue> {
     let options = options_from_js(options)?;
     let text: String = match user.as_string() {
         Some(text) => text,
@@ -350,8 +352,8 @@ pub fn lazy_import_body(
     let user = lazy::parse_user(&text, options.legacy_verified).map_err(|d| coded_error("invalid-input", &d.message))?;
     match lazy::import_body(&user, &options, password) {
         Ok(import) => {
-            let body: serde_json::Value = serde_json::from_str(&import.user).map_err(|e| coded_error("internal", &e.to_string()))?;
-            Ok(to_js(&serde_json::json!({ "user": body, "warnings": import.warnings }))?)
+            let warnings = serde_json::to_string(&import.warnings).map_err(|e| coded_error("internal", &e.to_string()))?;
+            Ok(format!(r#"{{"user":{},"warnings":{warnings}}}"#, import.user))
         }
         Err(reasons) => {
             let message = reasons.iter().map(|d| d.message.as_str()).collect::<Vec<_>>().join("; ");
