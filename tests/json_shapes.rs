@@ -291,3 +291,15 @@ fn the_csv_reader_still_reads_through_the_shared_helpers() {
     let got = read_all(CsvUserReader::new(false), &sample("workos-migrate-clerk-users__example-input.csv"), 3);
     assert_eq!(got.users.len(), 2);
 }
+
+#[test]
+fn sdk_external_accounts_with_both_provider_user_id_spellings_are_read() {
+    // A JSON.stringify'd @clerk/backend ExternalAccount carries `externalId` and
+    // `providerUserId`; reading them as aliases of one field made the record a duplicate key.
+    let sdk = br#"[{"id":"user_1","primaryEmailAddressId":"e1",
+        "emailAddresses":[{"id":"e1","emailAddress":"a@x.dev","verification":{"status":"verified"}}],
+        "externalAccounts":[{"provider":"oauth_google","externalId":"old-id","providerUserId":"107","emailAddress":"a@x.dev","verification":{"status":"verified"}}]}]"#;
+    let got = read_json(sdk, false);
+    assert!(got.bad.is_empty(), "{:?}", got.bad);
+    assert_eq!(got.users[0].1.external_accounts[0].provider_user_id, "107");
+}

@@ -158,10 +158,14 @@ pub struct ExternalAccountRecord<'a> {
     /// `oauth_google`, …; absent in legacy shapes.
     #[serde(borrow)]
     pub provider: Option<Cow<'a, str>>,
-    /// The user's id at the provider. The SDK calls it `externalId` (older) or
-    /// `providerUserId`.
-    #[serde(borrow, alias = "providerUserId", alias = "externalId")]
+    /// The user's id at the provider (`providerUserId` in the SDK).
+    #[serde(borrow, alias = "providerUserId")]
     pub provider_user_id: Option<Cow<'a, str>>,
+    /// Older SDKs' name for the provider's user id. A separate field, not an alias: current SDK
+    /// objects carry both `externalId` and `providerUserId`, and an alias would make them a
+    /// duplicate key.
+    #[serde(borrow, rename = "externalId")]
+    pub sdk_external_id: Option<Cow<'a, str>>,
     /// Legacy `google_account` spelling of `provider_user_id`.
     #[serde(borrow)]
     pub google_id: Option<Cow<'a, str>>,

@@ -367,7 +367,10 @@ impl Mapper {
                 _ => None,
             };
             let provider = present(a.provider).or(legacy_provider.map(Cow::Borrowed));
-            let provider_user_id = present(a.provider_user_id).or(present(a.google_id)).or(present(a.facebook_id));
+            let provider_user_id = present(a.provider_user_id)
+                .or(present(a.sdk_external_id))
+                .or(present(a.google_id))
+                .or(present(a.facebook_id));
             let (Some(provider), Some(provider_user_id)) = (provider, provider_user_id) else {
                 self.warn(
                     Code::InvalidValue,
