@@ -146,7 +146,7 @@ const CONTENDERS = {
   },
 };
 
-/** One timed run of one contender, in its own process; returns {ms, rssKiB}. */
+/** One timed run of one contender, in its own process; returns {ms, cpuMs, rssKiB}. */
 function runOnce(name, d) {
   const out = join(results, 'tmp', name);
   rmSync(out, { recursive: true, force: true });
@@ -154,12 +154,12 @@ function runOnce(name, d) {
   const timeFile = join(results, 'tmp', `${name}.time`);
   const [cmd, ...argv] = CONTENDERS[name].command(d, out);
   const t0 = performance.now();
-  const r = spawnSync(TIME, ['-f', '%M', '-o', timeFile, cmd, ...argv], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const r = spawnSync(TIME, ['-f', '%M %U %S', '-o', timeFile, cmd, ...argv], { encoding: 'utf8', maxBuffer: 64 << 20 });
   const ms = performance.now() - t0;
   if (r.status !== 0) fail(name, `exit ${r.status ?? r.signal}: ${r.stderr}`);
   CONTENDERS[name].check(d, out, r.stdout);
-  const rssKiB = Number(readFileSync(timeFile, 'utf8').trim().split('\n').pop());
-  return { ms, rssKiB };
+  const [rssKiB, user, sys] = readFileSync(timeFile, 'utf8').trim().split('\n').pop().split(' ').map(Number);
+  return { ms, cpuMs: (user + sys) * 1000, rssKiB };
 }
 
 const median = (xs) => {
@@ -205,7 +205,7 @@ function main() {
       for (const name of order) {
         const s = runOnce(name, d);
         samples[name].push(s);
-        process.stderr.write(`bench: ${users} users, run ${run + 1}/${runs}, ${name}: ${(s.ms / 1000).toFixed(3)} s, ${(s.rssKiB / 1024).toFixed(1)} MiB\n`);
+        process.stderr.write(`bench: ${users} users, run ${run + 1}/${runs}, ${name}: ${(s.ms / 1000).toFixed(3)} s wall, ${(s.cpuMs / 1000).toFixed(2)} s CPU, ${(s.rssKiB / 1024).toFixed(1)} MiB\n`);
         if (name === 'native' && names.includes('wasm') && samples.wasm.length) sameOutputs(d);
       }
     }
@@ -216,10 +216,14 @@ function main() {
         medianMs: ms,
         minMs: Math.min(...samples[n].map((s) => s.ms)),
         maxMs: Math.max(...samples[n].map((s) => s.ms)),
+        // user + sys CPU time: less sensitive than wall time to other work on the machine.
+        medianCpuMs: median(samples[n].map((s) => s.cpuMs)),
         mbPerS: bytes / 1e6 / (ms / 1000),
         usersPerS: users / (ms / 1000),
         peakRssMiB: median(samples[n].map((s) => s.rssKiB)) / 1024,
         runsMs: samples[n].map((s) => Math.round(s.ms)),
+        runsCpuMs: samples[n].map((s) => Math.round(s.cpuMs)),
+        runsRssMiB: samples[n].map((s) => +(s.rssKiB / 1024).toFixed(1)),
       };
     }
     report.sizes.push(row);
@@ -238,7 +242,7 @@ function main() {
   process.stdout.write(md);
 }
 
-const f = (x, d = 2) => (x === undefined || Number.isNaN(x) ? 'n/a' : x.toFixed(d));
+const f = (x, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
 const verdict = (ok) => (ok === undefined ? '' : ok ? ' (met)' : ' (NOT met)');
 
 function markdown(r) {
@@ -249,14 +253,14 @@ function markdown(r) {
     `Machine: ${m.cpu}, ${m.cores} cores, ${m.memGiB} GiB, ${m.os}; Node ${m.node}; ${m.rustc}.`,
     `Load average at start ${r.loadavgStart.map((x) => x.toFixed(2)).join(' ')}, at end ${r.loadavgEnd.map((x) => x.toFixed(2)).join(' ')}` +
       ` (near or above ${m.cores}, the core count, means other work shared the machine: treat the times as noisy).`,
-    `Median of ${r.runs} runs per contender, runs alternating between contenders; seed ${r.seed}. Peak RSS: median over runs of GNU time's maximum resident set size.`,
+    `Median of ${r.runs} runs per contender, runs alternating between contenders; seed ${r.seed}. Peak RSS: median over runs of GNU time's maximum resident set size. CPU: median user + sys time (GNU time), which other load inflates less than wall time.`,
     '',
-    '| users | CSV MB | contender | median s | min–max s | MB/s | users/s | peak RSS MiB |',
-    '|---:|---:|---|---:|---:|---:|---:|---:|',
+    '| users | CSV MB | contender | median s | min–max s | MB/s | users/s | CPU s | peak RSS MiB |',
+    '|---:|---:|---|---:|---:|---:|---:|---:|---:|',
   ];
   for (const s of r.sizes) {
     for (const [n, c] of Object.entries(s.contenders)) {
-      lines.push(`| ${s.users.toLocaleString('en-US')} | ${f(s.bytes / 1e6, 1)} | ${CONTENDERS[n].label} | ${f(c.medianMs / 1000, 3)} | ${f(c.minMs / 1000, 3)}–${f(c.maxMs / 1000, 3)} | ${f(c.mbPerS, 1)} | ${Math.round(c.usersPerS).toLocaleString('en-US')} | ${f(c.peakRssMiB, 1)} |`);
+      lines.push(`| ${s.users.toLocaleString('en-US')} | ${f(s.bytes / 1e6, 1)} | ${CONTENDERS[n].label} | ${f(c.medianMs / 1000, 3)} | ${f(c.minMs / 1000, 3)}–${f(c.maxMs / 1000, 3)} | ${f(c.mbPerS, 1)} | ${Math.round(c.usersPerS).toLocaleString('en-US')} | ${f(c.medianCpuMs / 1000, 2)} | ${f(c.peakRssMiB, 1)} |`);
     }
   }
   lines.push('', '| target | figure |', '|---|---|');
@@ -265,11 +269,11 @@ function markdown(r) {
     const n = s.users.toLocaleString('en-US');
     if (c.wasm && c.naive) {
       const x = c.naive.medianMs / c.wasm.medianMs;
-      lines.push(`| ${n} users: wasm CLI throughput / naive csv-parse script (a/c) >= 3x | ${f(x)}x${verdict(x >= 3)} |`);
+      lines.push(`| ${n} users: wasm CLI throughput / naive csv-parse script (a/c) >= 3x | ${f(x)}x${verdict(x >= 3)}; by CPU time ${f(c.naive.medianCpuMs / c.wasm.medianCpuMs)}x |`);
     }
     if (c.wasm && c.native) {
       const x = c.wasm.medianMs / c.native.medianMs;
-      lines.push(`| ${n} users: wasm CLI time / native time (b/a) <= 1.5x | ${f(x)}x${verdict(x <= 1.5)} |`);
+      lines.push(`| ${n} users: wasm CLI time / native time (b/a) <= 1.5x | ${f(x)}x${verdict(x <= 1.5)}; by CPU time ${f(c.wasm.medianCpuMs / c.native.medianCpuMs)}x |`);
     }
     if (c.native && c.floor) lines.push(`| ${n} users: native time / csv-core floor (context) | ${f(c.native.medianMs / c.floor.medianMs, 1)}x |`);
   }
