@@ -15,7 +15,13 @@ const ROW = 'user_2ZZCgLE7kJG2CRBxTZ6YUIvzS10,Grace,Hopper,grace,grace@example.c
 const INPUT = new TextEncoder().encode(HEADER + ROW);
 const OPTIONS = { nowMs: 1_800_000_000_000 };
 
-/** One user in, its bulk-import JSON out. Swap the body for the lazy-path API when it lands. */
+/**
+ * One user in, its bulk-import JSON out. Swap the body for the lazy-path API when it lands.
+ * On main (b80f6fb) that is `core.lazyImportBody(user, password, options)`, returning
+ * `{ user, warnings }`; untested here, as this branch predates it: pass a normalised user
+ * object (or its JSON text) and a password, and change `converted` below to check
+ * `result.user.externalUserId`.
+ */
 function convertOne() {
   const c = new core.Converter(OPTIONS);
   try {

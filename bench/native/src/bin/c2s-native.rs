@@ -19,9 +19,9 @@ fn main() {
         std::process::exit(2);
     };
     std::fs::create_dir_all(out).expect("create output directory");
-    let mut options = Options::default();
     // As the wasm binding does: read the clock once, not per user.
-    options.now_ms = Some(SystemTime::now().duration_since(UNIX_EPOCH).expect("clock").as_millis() as i64);
+    let now_ms = SystemTime::now().duration_since(UNIX_EPOCH).expect("clock").as_millis() as i64;
+    let options = Options { now_ms: Some(now_ms), ..Options::default() };
     let mut converter = Converter::new(options).expect("default options are valid");
     let mut files: HashMap<String, File> = HashMap::new();
     let mut input = File::open(input).expect("open input");
