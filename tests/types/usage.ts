@@ -15,4 +15,5 @@ const c = new Converter(options);
 const pieces: OutputFile[] = c.push(new Uint8Array([1, 2]));
 const names: string[] = pieces.map((p) => p.name);
 const records: number = c.progress().records;
-void [converted, secret, s, text, names, records, c.finish()];
+const bytes: Uint8Array[] = c.pushBytes(new Uint8Array([1, 2])).map((p) => p.bytes);
+void [converted, secret, s, text, names, records, bytes, c.finish()];
