@@ -28,11 +28,13 @@ export async function convertFile(input, options) {
       }
       dir.write(converter.endApiFile());
     }
+    // The bytes variants: the files get the core's UTF-8 as it is, without a detour through
+    // JavaScript strings (BENCHMARKS.md).
     for await (const chunk of createReadStream(input, { highWaterMark: CHUNK_BYTES })) {
-      dir.write(converter.push(chunk));
+      dir.write(converter.pushBytes(chunk));
       onProgress?.({ ...converter.progress(), totalBytes: size });
     }
-    dir.write(converter.finish());
+    dir.write(converter.finishBytes());
     const { bytes, ...summary } = converter.progress();
     onProgress?.({ ...summary, bytes, totalBytes: size });
     return { summary, files: dir.list() };

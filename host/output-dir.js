@@ -18,7 +18,7 @@ export class OutputDirectory {
     }
   }
 
-  /** @param {{name: string, text: string, append: boolean, secret: boolean}[]} pieces */
+  /** @param {({name: string, text: string, append: boolean, secret: boolean} | {name: string, bytes: Uint8Array, append: boolean, secret: boolean})[]} pieces */
   write(pieces) {
     for (const piece of pieces) {
       if (!/^[A-Za-z0-9._-]+$/.test(piece.name)) throw new Error(`refusing to write unexpected file name ${JSON.stringify(piece.name)}`);
@@ -28,7 +28,7 @@ export class OutputDirectory {
       const fd = openSync(path, seen && piece.append ? 'a' : 'w', mode);
       try {
         if (piece.secret) fchmodSync(fd, 0o600);
-        writeSync(fd, piece.text);
+        writeSync(fd, piece.bytes ?? piece.text);
       } finally {
         closeSync(fd);
       }

@@ -28,11 +28,11 @@ use crate::convert::{convert_user_with, FirebaseProject, Outcome, PlainPassword}
 use crate::join::{merge, ApiUsers};
 use crate::options::{InputFormat, Options};
 use crate::report::{Diagnostic, DiagnosticCode as Code, Location, Severity, Stats, Summary};
-use crate::supertokens::{CoreContext, Preflight, RequestValidator};
+use crate::supertokens::{BulkImportUser, CoreContext, Preflight, RequestValidator};
 use std::rc::Rc;
 use serde::Serialize;
 use std::collections::HashSet;
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{BuildHasherDefault, DefaultHasher, Hash, Hasher};
 
 /// The report file's name in an output directory.
 pub const REPORT_FILE: &str = "report.json";
@@ -350,14 +350,14 @@ impl State {
         }
         match conversion.outcome {
             Outcome::Converted(u) => {
-                let (json, value) = match (serde_json::to_string(&u), serde_json::to_value(&u)) {
-                    (Ok(json), Ok(value)) => (json, value),
-                    (Err(e), _) | (_, Err(e)) => {
-                        w.summary.rejected += 1;
-                        let d = Diagnostic::new(Code::InvalidValue, Severity::Error, format!("user could not be written as JSON: {e}"));
-                        w.located(at, d.user(user.id.as_ref()));
-                        return;
-                    }
+                let unwritable = |w: &mut Writer, e: serde_json::Error| {
+                    w.summary.rejected += 1;
+                    let d = Diagnostic::new(Code::InvalidValue, Severity::Error, format!("user could not be written as JSON: {e}"));
+                    w.located(at, d.user(user.id.as_ref()));
+                };
+                let value = match serde_json::to_value(&u) {
+                    Ok(value) => value,
+                    Err(e) => return unwritable(w, e),
                 };
                 let verdict = self.checks.validator.validate_user(&value);
                 if !verdict.errors.is_empty() || verdict.core_would_crash {
@@ -373,16 +373,19 @@ impl State {
                     let d = Diagnostic::new(Code::CoreWouldFail, Severity::Warning, warning.message);
                     w.located(at, d.user(user.id.as_ref()));
                 }
-                if w.add_to_batch(&json) {
-                    self.checks.next_batch();
+                match w.add_to_batch(&u) {
+                    Ok(true) => self.checks.next_batch(),
+                    Ok(false) => {}
+                    Err(e) => unwritable(w, e),
                 }
             }
             Outcome::Deferred(d) => {
                 w.summary.deferred += 1;
                 w.located(at, d);
-                if let Ok(line) = serde_json::to_string(user) {
-                    w.lazy.push_str(&line);
-                    w.lazy.push('\n');
+                let len = w.lazy.len();
+                match serde_json::to_writer(&mut w.lazy, user) {
+                    Ok(()) => w.lazy.push(b'\n'),
+                    Err(_) => w.lazy.truncate(len), // nothing written for this user
                 }
             }
             Outcome::Rejected(reasons) => {
@@ -505,21 +508,53 @@ impl CoreChecks {
 }
 
 /// Batches, the streamed report and the lazy-migration file, as they fill.
+///
+/// The three buffers are bytes, not `String`s, so that serde_json writes each user and
+/// diagnostic straight into them (`to_writer`) instead of allocating, growing and copying a
+/// `String` per item (`to_string`): about 8% of the converter's instructions in the
+/// benchmarks (BENCHMARKS.md). serde_json only writes UTF-8; the bytes become the
+/// `OutputFile`'s text once per piece, in [`utf8`].
 struct Writer {
     batch_size: usize,
     summary: Summary,
     stats: Stats,
-    batch: String,
+    batch: Vec<u8>,
     batch_users: usize,
-    report: String,
+    report: Vec<u8>,
     report_started: bool,
     diagnostics: u64,
-    lazy: String,
+    lazy: Vec<u8>,
     lazy_started: bool,
     /// 64-bit SipHash (fixed keys) of every Clerk id seen, for duplicate detection in flat-ish
     /// memory. Two distinct ids collide with probability ~n²/2⁶⁵: about 3·10⁻⁸ for a million.
-    seen_ids: HashSet<u64>,
+    /// The keys are already hashes, so the set uses them as they are instead of hashing again.
+    seen_ids: HashSet<u64, BuildHasherDefault<AlreadyHashed>>,
     out: Vec<OutputFile>,
+}
+
+/// The `Hasher` of a set whose `u64` keys are SipHash outputs already: it passes the key through.
+#[derive(Default)]
+struct AlreadyHashed(u64);
+
+impl Hasher for AlreadyHashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        // Only `write_u64` is reached (the keys are `u64`); fold anything else in all the same.
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+/// Text out of a buffer serde_json and string literals wrote, so always UTF-8; a lossy
+/// conversion stands in for a panic should that ever not hold.
+fn utf8(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 impl Writer {
@@ -528,22 +563,23 @@ impl Writer {
             batch_size,
             summary: Summary::default(),
             stats: Stats::default(),
-            batch: String::new(),
+            batch: Vec::new(),
             batch_users: 0,
-            report: String::new(),
+            report: Vec::new(),
             report_started: false,
             diagnostics: 0,
-            lazy: String::new(),
+            lazy: Vec::new(),
             lazy_started: false,
-            seen_ids: HashSet::new(),
+            seen_ids: HashSet::default(),
             out: Vec::new(),
         }
     }
 
     fn diagnostic(&mut self, d: Diagnostic) {
-        self.report.push_str(if self.diagnostics == 0 { "{\"diagnostics\":[\n" } else { ",\n" });
-        if let Ok(json) = serde_json::to_string(&d) {
-            self.report.push_str(&json);
+        self.report.extend_from_slice(if self.diagnostics == 0 { b"{\"diagnostics\":[\n" } else { b",\n" });
+        let len = self.report.len();
+        if serde_json::to_writer(&mut self.report, &d).is_err() {
+            self.report.truncate(len); // as before: a diagnostic that cannot be written is left out
         }
         self.diagnostics += 1;
     }
@@ -560,28 +596,35 @@ impl Writer {
         self.seen_ids.insert(h.finish())
     }
 
-    /// Adds a user; true when that filled the batch and a new one (a new request) begins.
-    fn add_to_batch(&mut self, json: &str) -> bool {
-        self.batch.push_str(if self.batch_users == 0 { "{\"users\":[\n" } else { ",\n" });
-        self.batch.push_str(json);
+    /// Writes the user into the batch; true when that filled the batch and a new one (a new
+    /// request) begins. On a serialisation error the batch is left as it was.
+    fn add_to_batch(&mut self, user: &BulkImportUser<'_>) -> Result<bool, serde_json::Error> {
+        let len = self.batch.len();
+        self.batch.extend_from_slice(if self.batch_users == 0 { b"{\"users\":[\n" } else { b",\n" });
+        if let Err(e) = serde_json::to_writer(&mut self.batch, user) {
+            self.batch.truncate(len);
+            return Err(e);
+        }
         self.batch_users += 1;
         self.summary.converted += 1;
         let full = self.batch_users == self.batch_size;
         if full {
             self.flush_batch();
         }
-        full
+        Ok(full)
     }
 
     fn flush_batch(&mut self) {
         if self.batch_users == 0 {
             return;
         }
-        self.batch.push_str("\n]}\n");
+        self.batch.extend_from_slice(b"\n]}\n");
         self.summary.batches += 1;
+        // The next batch will be about as large: reserve it once instead of growing it by doubling.
+        let next = Vec::with_capacity(self.batch.len());
         self.out.push(OutputFile {
             name: batch_file_name(self.summary.batches),
-            text: std::mem::take(&mut self.batch),
+            text: utf8(std::mem::replace(&mut self.batch, next)),
             append: false,
             secret: false,
         });
@@ -590,12 +633,12 @@ impl Writer {
 
     fn take_output(&mut self) -> Vec<OutputFile> {
         if !self.report.is_empty() {
-            let text = std::mem::take(&mut self.report);
+            let text = utf8(std::mem::take(&mut self.report));
             self.out.push(OutputFile { name: REPORT_FILE.into(), text, append: self.report_started, secret: false });
             self.report_started = true;
         }
         if !self.lazy.is_empty() {
-            let text = std::mem::take(&mut self.lazy);
+            let text = utf8(std::mem::take(&mut self.lazy));
             self.out.push(OutputFile { name: LAZY_MIGRATION_FILE.into(), text, append: self.lazy_started, secret: true });
             self.lazy_started = true;
         }
@@ -605,13 +648,13 @@ impl Writer {
     fn close(&mut self) -> Vec<OutputFile> {
         self.flush_batch();
         if self.diagnostics == 0 {
-            self.report.push_str("{\"diagnostics\":[");
+            self.report.extend_from_slice(b"{\"diagnostics\":[");
         }
-        self.report.push_str("\n],\"summary\":");
-        self.report.push_str(&serde_json::to_string(&self.summary).unwrap_or_default());
-        self.report.push_str(",\"stats\":");
-        self.report.push_str(&serde_json::to_string(&self.stats).unwrap_or_default());
-        self.report.push_str("}\n");
+        self.report.extend_from_slice(b"\n],\"summary\":");
+        self.report.extend_from_slice(&serde_json::to_vec(&self.summary).unwrap_or_default());
+        self.report.extend_from_slice(b",\"stats\":");
+        self.report.extend_from_slice(&serde_json::to_vec(&self.stats).unwrap_or_default());
+        self.report.extend_from_slice(b"}\n");
         self.take_output()
     }
 }

@@ -171,6 +171,16 @@ export interface Summary {
   batches: number;
 }
 
+/** An `OutputFile` whose content is UTF-8 bytes rather than text (`pushBytes`, `finishBytes`). */
+export interface OutputBytes {
+  name: string;
+  /** The content, UTF-8: write it as it is. */
+  bytes: Uint8Array;
+  append: boolean;
+  /** Holds digests or TOTP secrets: create it with mode 0600, show it behind a warning. */
+  secret: boolean;
+}
+
 /** Counters so far. records = converted + deferred + rejected once finished. */
 export interface Progress {
   bytes: number;
@@ -208,6 +218,37 @@ fn from_js_json<T: serde::de::DeserializeOwned + Default>(value: JsValue, what: 
         let message = message.split(" at line ").next().unwrap_or_default();
         JsError::new(&format!("invalid {what}: {message}"))
     })
+}
+
+/// An output piece with its text as bytes: serde-wasm-bindgen makes `serialize_bytes` a
+/// `Uint8Array` (a copy out of wasm memory), where a `String` costs a UTF-8 decode into a JS
+/// string that a host writing files then encodes back (BENCHMARKS.md: about a fifth of the CLI).
+#[derive(Serialize)]
+struct OutputBytes<'a> {
+    name: &'a str,
+    bytes: Utf8Bytes<'a>,
+    append: bool,
+    secret: bool,
+}
+
+struct Utf8Bytes<'a>(&'a str);
+
+impl Serialize for Utf8Bytes<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_bytes(self.0.as_bytes())
+    }
+}
+
+fn to_js_bytes(pieces: &[pipeline::OutputFile]) -> Result<JsValue, JsError> {
+    let pieces: Vec<OutputBytes<'_>> = pieces
+        .iter()
+        .map(|p| OutputBytes { name: &p.name, bytes: Utf8Bytes(&p.text), append: p.append, secret: p.secret })
+        .collect();
+    // The shared configuration, except that bytes become a `Uint8Array`, not an array of numbers.
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible().serialize_bytes_as_arrays(false);
+    pieces
+        .serialize(&serializer)
+        .map_err(|e| JsError::new(&format!("internal error: result not representable in JavaScript: {e}")))
 }
 
 fn options_from_js(options: JsValue) -> Result<Options, JsError> {
@@ -273,6 +314,25 @@ impl Converter {
             return Err(finished());
         }
         to_js(&self.inner.finish())
+    }
+
+    /// `push`, with each piece's content as UTF-8 bytes (`OutputBytes`): for hosts that write
+    /// the pieces to files, which then neither decode nor re-encode them.
+    #[wasm_bindgen(js_name = pushBytes, unchecked_return_type = "OutputBytes[]")]
+    pub fn push_bytes(&mut self, chunk: &[u8]) -> Result<JsValue, JsError> {
+        if self.finished {
+            return Err(finished());
+        }
+        to_js_bytes(&self.inner.push(chunk))
+    }
+
+    /// `finish`, with each piece's content as UTF-8 bytes (`OutputBytes`).
+    #[wasm_bindgen(js_name = finishBytes, unchecked_return_type = "OutputBytes[]")]
+    pub fn finish_bytes(&mut self) -> Result<JsValue, JsError> {
+        if std::mem::replace(&mut self.finished, true) {
+            return Err(finished());
+        }
+        to_js_bytes(&self.inner.finish())
     }
 
     /// Counters so far (final after `finish`), for a progress display and the summary.

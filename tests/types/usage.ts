@@ -15,7 +15,8 @@ const c = new Converter(options);
 const pieces: OutputFile[] = c.push(new Uint8Array([1, 2]));
 const names: string[] = pieces.map((p) => p.name);
 const records: number = c.progress().records;
-void [converted, secret, s, text, names, records, c.finish()];
+const bytes: Uint8Array[] = c.pushBytes(new Uint8Array([1, 2])).map((p) => p.bytes);
+void [converted, secret, s, text, names, records, bytes, c.finish()];
 
 import { submit, status, importUser, fetchCoreContext, validateBulkImport, type RequestVerdict } from '../../host/index.js';
 const r = await submit('out', { core: 'http://127.0.0.1:3567', dryRun: true });
