@@ -355,21 +355,25 @@ impl State {
                     let d = Diagnostic::new(Code::InvalidValue, Severity::Error, format!("user could not be written as JSON: {e}"));
                     w.located(at, d.user(user.id.as_ref()));
                 };
-                let value = match serde_json::to_value(&u) {
-                    Ok(value) => value,
-                    Err(e) => return unwritable(w, e),
-                };
-                let verdict = self.checks.validator.validate_user(&value);
-                if !verdict.errors.is_empty() || verdict.core_would_crash {
-                    w.summary.rejected += 1;
-                    let crash = verdict.crash.as_ref().map(|c| c.core_text());
-                    for message in verdict.errors.into_iter().chain(crash) {
-                        let d = Diagnostic::new(Code::CoreRejected, Severity::Error, message);
-                        w.located(at, d.user(user.id.as_ref()));
+                // Most users are plainly valid; only the others pay for a JSON tree and the
+                // full validator, which gives the core's exact messages.
+                if !self.checks.validator.accepts_plainly(&u) {
+                    let value = match serde_json::to_value(&u) {
+                        Ok(value) => value,
+                        Err(e) => return unwritable(w, e),
+                    };
+                    let verdict = self.checks.validator.validate_user(&value);
+                    if !verdict.errors.is_empty() || verdict.core_would_crash {
+                        w.summary.rejected += 1;
+                        let crash = verdict.crash.as_ref().map(|c| c.core_text());
+                        for message in verdict.errors.into_iter().chain(crash) {
+                            let d = Diagnostic::new(Code::CoreRejected, Severity::Error, message);
+                            w.located(at, d.user(user.id.as_ref()));
+                        }
+                        return;
                     }
-                    return;
                 }
-                for warning in self.checks.preflight.observe(&value) {
+                for warning in self.checks.preflight.observe_user(&u) {
                     let d = Diagnostic::new(Code::CoreWouldFail, Severity::Warning, warning.message);
                     w.located(at, d.user(user.id.as_ref()));
                 }

@@ -25,9 +25,12 @@ use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hash, Hasher};
 use xxhash_rust::xxh3::Xxh3;
 
+use super::context::PUBLIC_TENANT;
 use super::java;
+use super::model::{BulkImportUser, RecipeId};
 use super::normalised::{self, Recipe};
 use super::phone;
+use std::borrow::Cow;
 
 /// Which users the core makes primary, and so checks for E027 (module docs).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -156,18 +159,28 @@ impl Preflight {
 
     /// Checks the next user of the import against all earlier ones; returns its warnings.
     pub fn observe(&mut self, user: &Value) -> Vec<PreflightWarning> {
+        let identities = Identities::of_json(user, self.rule);
+        self.observe_identities(&identities)
+    }
+
+    /// [`Preflight::observe`] for a typed user this crate wrote, without a JSON tree.
+    pub fn observe_user(&mut self, user: &BulkImportUser<'_>) -> Vec<PreflightWarning> {
+        let identities = Identities::of_user(user, self.rule);
+        self.observe_identities(&identities)
+    }
+
+    fn observe_identities(&mut self, user: &Identities<'_>) -> Vec<PreflightWarning> {
         let position = self.position;
         self.position += 1;
         let mut warnings = Vec::new();
-        self.external_id(user, position, &mut warnings);
-        let primary = self.is_primary_user(user);
+        self.external_id(user.external_user_id, position, &mut warnings);
         let mut e027_with: Vec<u64> = Vec::new();
-        for (recipe, method) in normalised::login_methods(user) {
-            let tenants = normalised::tenant_ids(method);
-            let email = normalised::string_field(method, "email").map(java::trim_lower);
-            for tenant in &tenants {
+        for method in &user.methods {
+            let email = method.email.map(java::trim_lower);
+            let phone = method.phone.map(|p| phone::normalise_phone_number(p).into_owned());
+            for tenant in &method.tenants {
                 let tenant: &str = tenant;
-                match recipe {
+                match method.recipe {
                     Recipe::EmailPassword => {
                         if let Some(e) = &email {
                             let k = key(Kind::EmailPasswordEmail, &[tenant, e]);
@@ -177,7 +190,7 @@ impl Preflight {
                         }
                     }
                     Recipe::ThirdParty => {
-                        if let Some((id, uid)) = third_party(method) {
+                        if let Some((id, uid)) = method.third_party {
                             let k = key(Kind::ThirdParty, &[tenant, id, uid]);
                             self.unique(k, position, tenant, &mut warnings, || {
                                 ("E005", format!("E005: A user with thirdPartyId {id} and thirdPartyUserId {uid} already exists in thirdparty loginMethod."))
@@ -191,27 +204,23 @@ impl Preflight {
                                 ("E006", format!("E006: A user with email {e} already exists in passwordless loginMethod."))
                             });
                         }
-                        if let Some(p) = phone_number(method) {
-                            let k = key(Kind::PasswordlessPhone, &[tenant, &p]);
+                        if let Some(p) = &phone {
+                            let k = key(Kind::PasswordlessPhone, &[tenant, p]);
                             self.unique(k, position, tenant, &mut warnings, || {
                                 ("E007", format!("E007: A user with phoneNumber {p} already exists in passwordless loginMethod."))
                             });
                         }
                     }
                 }
-                if primary {
+                if user.primary {
                     let mut infos: Vec<Key> = Vec::with_capacity(3);
                     if let Some(e) = &email {
                         infos.push(key(Kind::PrimaryEmail, &[tenant, e]));
                     }
-                    if recipe == Recipe::Passwordless {
-                        if let Some(p) = phone_number(method) {
-                            infos.push(key(Kind::PrimaryPhone, &[tenant, &p]));
-                        }
+                    if let Some(p) = phone.as_ref().filter(|_| method.recipe == Recipe::Passwordless) {
+                        infos.push(key(Kind::PrimaryPhone, &[tenant, p]));
                     }
-                    if let Some((id, uid)) =
-                        third_party(method).filter(|_| recipe == Recipe::ThirdParty)
-                    {
+                    if let Some((id, uid)) = method.third_party.filter(|_| method.recipe == Recipe::ThirdParty) {
                         infos.push(key(Kind::PrimaryThirdParty, &[tenant, id, uid]));
                     }
                     for k in infos {
@@ -233,15 +242,8 @@ impl Preflight {
         warnings
     }
 
-    fn is_primary_user(&self, user: &Value) -> bool {
-        let methods = user.get("loginMethods").and_then(Value::as_array);
-        let methods = methods.map(Vec::as_slice).unwrap_or_default();
-        methods.iter().any(normalised::is_primary)
-            || (self.rule == PrimaryUserRule::Core11 && methods.len() > 1)
-    }
-
-    fn external_id(&mut self, user: &Value, position: u64, warnings: &mut Vec<PreflightWarning>) {
-        let Some(raw) = normalised::string_field(user, "externalUserId") else {
+    fn external_id(&mut self, raw: Option<&str>, position: u64, warnings: &mut Vec<PreflightWarning>) {
+        let Some(raw) = raw else {
             return;
         };
         let id = java::trim(raw);
@@ -298,14 +300,72 @@ impl Preflight {
     }
 }
 
-fn third_party(method: &Value) -> Option<(&str, &str)> {
-    Some((
-        normalised::string_field(method, "thirdPartyId")?,
-        normalised::string_field(method, "thirdPartyUserId")?,
-    ))
+/// What the preflight reads of one user: its identities as the core normalises them, read
+/// from JSON (any body) or from a typed user (the converter's), so both agree by construction.
+struct Identities<'a> {
+    external_user_id: Option<&'a str>,
+    /// Whether the core makes this user a primary user (see [`PrimaryUserRule`]).
+    primary: bool,
+    methods: Vec<MethodIdentities<'a>>,
 }
 
-fn phone_number(method: &Value) -> Option<String> {
-    normalised::string_field(method, "phoneNumber")
-        .map(|p| phone::normalise_phone_number(p).into_owned())
+struct MethodIdentities<'a> {
+    recipe: Recipe,
+    /// Normalised tenant ids (`["public"]` by default).
+    tenants: Vec<Cow<'a, str>>,
+    /// Non-blank email, raw.
+    email: Option<&'a str>,
+    /// Non-blank `(thirdPartyId, thirdPartyUserId)`.
+    third_party: Option<(&'a str, &'a str)>,
+    /// Non-blank phone, raw.
+    phone: Option<&'a str>,
+}
+
+impl<'a> Identities<'a> {
+    fn of_json(user: &'a Value, rule: PrimaryUserRule) -> Self {
+        let all = user.get("loginMethods").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+        let primary = all.iter().any(normalised::is_primary) || (rule == PrimaryUserRule::Core11 && all.len() > 1);
+        let methods = normalised::login_methods(user)
+            .map(|(recipe, m)| MethodIdentities {
+                recipe,
+                tenants: normalised::tenant_ids(m),
+                email: normalised::string_field(m, "email"),
+                third_party: normalised::string_field(m, "thirdPartyId").zip(normalised::string_field(m, "thirdPartyUserId")),
+                phone: normalised::string_field(m, "phoneNumber"),
+            })
+            .collect();
+        Identities { external_user_id: normalised::string_field(user, "externalUserId"), primary, methods }
+    }
+
+    fn of_user(user: &'a BulkImportUser<'_>, rule: PrimaryUserRule) -> Self {
+        let all = &user.login_methods;
+        let primary = all.iter().any(|m| m.is_primary) || (rule == PrimaryUserRule::Core11 && all.len() > 1);
+        let present = |s: &'a Option<Cow<'_, str>>| s.as_deref().filter(|s| !java::is_blank(s));
+        let methods = all
+            .iter()
+            .map(|m| MethodIdentities {
+                recipe: match m.recipe_id {
+                    RecipeId::Emailpassword => Recipe::EmailPassword,
+                    RecipeId::Thirdparty => Recipe::ThirdParty,
+                    RecipeId::Passwordless => Recipe::Passwordless,
+                },
+                tenants: typed_tenants(&m.tenant_ids),
+                email: present(&m.email),
+                third_party: present(&m.third_party_id).zip(present(&m.third_party_user_id)),
+                phone: present(&m.phone_number),
+            })
+            .collect();
+        Identities { external_user_id: present(&user.external_user_id), primary, methods }
+    }
+}
+
+/// [`normalised::tenant_ids`] for a typed list: empty (absent) is `["public"]`; a blank id makes
+/// the whole list invalid to the core, so it too falls back to `["public"]`.
+fn typed_tenants<'a>(ids: &'a [Cow<'_, str>]) -> Vec<Cow<'a, str>> {
+    if ids.is_empty() || ids.iter().any(|t| java::is_blank(t)) {
+        return vec![Cow::Borrowed(PUBLIC_TENANT)];
+    }
+    ids.iter()
+        .map(|t| if t == PUBLIC_TENANT { Cow::Borrowed(PUBLIC_TENANT) } else { Cow::Owned(java::trim_lower(t)) })
+        .collect()
 }

@@ -14,6 +14,7 @@ mod gson;
 mod login_method;
 pub(crate) mod password_hash;
 mod request;
+mod typed;
 mod user;
 
 use serde::Serialize;
@@ -22,6 +23,7 @@ use std::borrow::Borrow;
 use std::collections::HashSet;
 
 use super::context::{CoreContext, SkippedCheck, SkippedChecks};
+use super::model::BulkImportUser;
 
 pub use login_method::LOGIN_METHOD_ID_PLACEHOLDER;
 pub use request::{validate_import_user, validate_request, validate_request_text, ImportVerdict, RequestVerdict};
@@ -133,6 +135,21 @@ impl<C: Borrow<CoreContext>> RequestValidator<C> {
             core_would_crash: crash.is_some(),
             crash,
         }
+    }
+
+    /// The fast path for a typed user this crate wrote: true when the user is plainly valid
+    /// (and its `externalUserId` new in this request, which is then recorded, as the core
+    /// would). False means only "not plainly": call [`Self::validate_user`] on its JSON for the
+    /// core's verdict and messages.
+    pub fn accepts_plainly(&mut self, user: &BulkImportUser<'_>) -> bool {
+        let new_id = user.external_user_id.as_deref().is_none_or(|id| !self.external_ids.contains(id));
+        if !new_id || !typed::plainly_valid(user, self.ctx.borrow()) {
+            return false;
+        }
+        if let Some(id) = &user.external_user_id {
+            self.external_ids.insert(id.as_ref().into());
+        }
+        true
     }
 
     /// The checks skipped so far because the context did not say enough (§5).
