@@ -235,7 +235,7 @@ function main() {
   report.wasm = { rawBytes: wasmBytes.length, gzipBytes: gzipSync(wasmBytes, { level: 9 }).length };
   if (lazyCalls > 0) {
     process.stderr.write(`bench: lazy path, ${lazyCalls} calls...\n`);
-    report.lazy = JSON.parse(sh(process.execPath, [join(root, 'bench', 'lazy.js'), '--calls', String(lazyCalls)]));
+    report.lazy = JSON.parse(sh(process.execPath, [join(root, 'bench', 'lazy.js'), '--calls', String(lazyCalls), '--json']));
   }
   report.loadavgEnd = loadavg();
   // The converted outputs of the last runs (over a gigabyte at 1,000,000 users); the generated
