@@ -119,17 +119,23 @@ impl Converter {
     fn detect(&mut self, at_end: bool) -> Option<Box<dyn RecordReader>> {
         let legacy_verified = self.state.options.legacy_verified;
         let csv = || -> Option<Box<dyn RecordReader>> { Some(Box::new(CsvUserReader::new(legacy_verified))) };
+        // Whatever the format, a BOM split across pushes must be whole before `start` strips
+        // it, or the output would depend on the chunking.
+        if !at_end && b"\xEF\xBB\xBF".starts_with(&self.sniffed) {
+            return None; // maybe a BOM still arriving
+        }
         match self.state.options.input_format {
             Some(InputFormat::DashboardCsv | InputFormat::LegacyCsv) => return csv(),
             Some(InputFormat::Json | InputFormat::Ndjson) => return self.unsupported("JSON input"),
             None => {}
         }
         let bytes = &self.sniffed[..];
-        if !at_end && b"\xEF\xBB\xBF".starts_with(bytes) {
-            return None; // maybe a BOM still arriving
-        }
         let body = bytes.strip_prefix(b"\xEF\xBB\xBF".as_slice()).unwrap_or(bytes);
-        if body.starts_with(b"\xFF\xFE") || body.starts_with(b"\xFE\xFF") {
+        let utf16_marks: [&[u8]; 2] = [b"\xFF\xFE", b"\xFE\xFF"];
+        if !at_end && body.len() < 2 && utf16_marks.iter().any(|m| m.starts_with(body)) && !body.is_empty() {
+            return None; // maybe a UTF-16 byte-order mark still arriving
+        }
+        if utf16_marks.iter().any(|m| body.starts_with(m)) {
             return self.unsupported("UTF-16 text (re-save the file as UTF-8)");
         }
         match body.iter().find(|b| !b.is_ascii_whitespace()) {

@@ -186,6 +186,11 @@ impl CsvUserReader {
                         - self.newlines_in_record
                         - u64::from(consumed_newline);
                     self.record_done(line, sink);
+                    if self.finished {
+                        // An unrecognised header ends the reading here, whatever the chunk
+                        // still holds, exactly as the next push would be ignored.
+                        return;
+                    }
                 }
             }
         }
