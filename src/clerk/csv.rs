@@ -486,14 +486,16 @@ fn consolidate<'a>(
     case_insensitive: bool,
 ) -> Vec<Identifier<'a>> {
     let mut ids: Vec<Identifier<'a>> = Vec::with_capacity(1 + verified.len() + unverified.len());
+    let mut seen = Seen::new(case_insensitive);
     if let Some(p) = primary {
         let in_verified = verified.iter().any(|v| same(v, p, case_insensitive));
         let in_unverified = unverified.iter().any(|v| same(v, p, case_insensitive));
+        seen.first(p);
         ids.push(Identifier::new(p, in_verified || !in_unverified, true));
     }
     for (values, is_verified) in [(verified, true), (unverified, false)] {
         for v in values {
-            if !ids.iter().any(|i| same(&i.value, &v, case_insensitive)) {
+            if seen.first(&v) {
                 ids.push(Identifier { value: v, verified: is_verified, primary: false });
             }
         }
@@ -501,12 +503,33 @@ fn consolidate<'a>(
     ids
 }
 
+/// Values seen so far, compared as [`same`] does (lower-cased when case-insensitive), in a
+/// hash set: a list cell under the record limit can hold ~80,000 values, and comparing each
+/// with every other took minutes (tests/hostile.rs).
+struct Seen {
+    keys: std::collections::HashSet<String>,
+    case_insensitive: bool,
+}
+
+impl Seen {
+    fn new(case_insensitive: bool) -> Self {
+        Seen { keys: Default::default(), case_insensitive }
+    }
+
+    /// True the first time a value (or one equal to it) is offered.
+    fn first(&mut self, value: &str) -> bool {
+        let key = if self.case_insensitive { value.to_lowercase() } else { value.to_owned() };
+        self.keys.insert(key)
+    }
+}
+
 /// Shape B lists identifiers without a primary or a verification status: the first becomes
 /// the primary (the shape has no better source) and `verified` follows the caller's policy.
 fn legacy_identifiers(values: Vec<Cow<'_, str>>, verified: bool, case_insensitive: bool) -> Vec<Identifier<'_>> {
     let mut ids: Vec<Identifier<'_>> = Vec::with_capacity(values.len());
+    let mut seen = Seen::new(case_insensitive);
     for v in values {
-        if !ids.iter().any(|i| same(&i.value, &v, case_insensitive)) {
+        if seen.first(&v) {
             let primary = ids.is_empty();
             ids.push(Identifier { value: v, verified, primary });
         }
