@@ -152,7 +152,9 @@ impl Converter {
             Code::UnrecognisedFormat,
             Severity::Error,
             format!("{what} is not supported by this reader. {ACCEPTED_SHAPES}"),
-        ));
+        )
+        // Decided from the first bytes: the problem is at the start of the file.
+        .at(Location { record: None, line: Some(1) }));
         self.sniffed.clear();
         Some(Box::new(Ignore))
     }
