@@ -74,3 +74,11 @@ fn a_utf16_byte_order_mark_split_across_pushes_is_still_recognised() {
         assert!(r["diagnostics"][0]["message"].as_str().unwrap().contains("UTF-16"));
     }
 }
+
+#[test]
+fn a_second_bom_after_the_first_is_read_the_same_whatever_the_chunking() {
+    // fuzz target `json_reader`: two BOMs and a line break.
+    let input = b"\xEF\xBB\xBF\xEF\xBB\xBF\n";
+    let files = assert_chunking_invariant(input, &options(r#"{"nowMs":1800000000000}"#));
+    assert_eq!(report(&files)["summary"]["records"], 0);
+}

@@ -117,7 +117,14 @@ pub struct CsvUserReader {
     records: u64,
     legacy_verified: bool,
     finished: bool,
+    /// The first bytes, held while they could be the start of a UTF-8 BOM: csv-core skips a
+    /// BOM only when its first input holds all three bytes, so without this the output would
+    /// depend on the chunking.
+    start: Option<Vec<u8>>,
 }
+
+/// The UTF-8 byte-order mark.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 impl CsvUserReader {
     /// A reader for shapes A and B. `legacy_verified` is the policy for shape B, which records
@@ -136,6 +143,7 @@ impl CsvUserReader {
             records: 0,
             legacy_verified,
             finished: false,
+            start: Some(Vec::new()),
         }
     }
 
@@ -286,12 +294,25 @@ impl RecordReader for CsvUserReader {
         if self.finished || chunk.is_empty() {
             return;
         }
-        self.run(chunk, sink);
+        match &mut self.start {
+            None => self.run(chunk, sink),
+            Some(held) => {
+                held.extend_from_slice(chunk);
+                if held.len() < BOM.len() && BOM.starts_with(held) {
+                    return;
+                }
+                let held = self.start.take().unwrap_or_default();
+                self.run(&held, sink);
+            }
+        }
     }
 
     fn finish(&mut self, sink: &mut dyn RecordSink) {
         if self.finished {
             return;
+        }
+        if let Some(held) = self.start.take().filter(|h| !h.is_empty()) {
+            self.run(&held, sink); // at most two bytes of a BOM: no complete record
         }
         self.finished = true;
         // An empty push tells csv-core the data has ended: it flushes a last record that has no
