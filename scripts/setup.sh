@@ -21,6 +21,13 @@ if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WASM_BINDGE
   cargo install wasm-bindgen-cli --version "=$WASM_BINDGEN_VERSION"
 fi
 
+# The fuzz smoke run uses cargo-fuzz when the nightly toolchain exists (scripts/fuzz.js falls
+# back to a stable-toolchain loop otherwise, and installs cargo-fuzz itself when run alone).
+if ! $minimal && rustup toolchain list 2>/dev/null | grep -q '^nightly' && ! cargo +nightly fuzz --version >/dev/null 2>&1; then
+  say "installing cargo-fuzz 0.13.2 for the fuzz smoke run"
+  cargo install cargo-fuzz --version "=0.13.2" || say "cargo-fuzz could not be installed; fuzzing will use the stable fallback"
+fi
+
 if [ ! -d node_modules ] || [ package.json -nt node_modules/.package-lock.json ] || { [ -f package-lock.json ] && [ package-lock.json -nt node_modules/.package-lock.json ]; }; then
   say "installing npm packages"
   if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi

@@ -8,6 +8,8 @@ bash scripts/build.sh
 
 echo "== cargo test (native core)"
 cargo test --all-targets
+echo "== fuzz smoke (every target of fuzz/, 6 s each; cargo-fuzz on nightly, else the stable fallback)"
+node scripts/fuzz.js --seconds 6
 echo "== cargo clippy (native and wasm32)"
 cargo clippy --all-targets -- -D warnings
 cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings

@@ -215,6 +215,11 @@ impl Converter {
         let legacy_verified = self.state.options.legacy_verified;
         let csv = || -> Option<Box<dyn RecordReader>> { Some(Box::new(CsvUserReader::new(legacy_verified))) };
         let json = |framing| -> Option<Box<dyn RecordReader>> { Some(Box::new(JsonUserReader::new(framing, legacy_verified))) };
+        // Whatever the format, a BOM split across pushes must be whole before `start` strips
+        // it, or the output would depend on the chunking.
+        if !at_end && b"\xEF\xBB\xBF".starts_with(&self.sniffed) {
+            return None; // maybe a BOM still arriving
+        }
         match self.state.options.input_format {
             Some(InputFormat::DashboardCsv | InputFormat::LegacyCsv) => return csv(),
             Some(InputFormat::Json) => return json(Framing::Document),
@@ -222,14 +227,12 @@ impl Converter {
             None => {}
         }
         let bytes = &self.sniffed[..];
-        if !at_end && b"\xEF\xBB\xBF".starts_with(bytes) {
-            return None; // maybe a BOM still arriving
-        }
         let body = bytes.strip_prefix(b"\xEF\xBB\xBF".as_slice()).unwrap_or(bytes);
-        if !at_end && (body == b"\xFF" || body == b"\xFE") {
-            return None; // maybe a UTF-16 BOM still arriving
+        let utf16_marks: [&[u8]; 2] = [b"\xFF\xFE", b"\xFE\xFF"];
+        if !at_end && body.len() == 1 && utf16_marks.iter().any(|m| m.starts_with(body)) {
+            return None; // maybe a UTF-16 byte-order mark still arriving
         }
-        if body.starts_with(b"\xFF\xFE") || body.starts_with(b"\xFE\xFF") {
+        if utf16_marks.iter().any(|m| body.starts_with(m)) {
             return self.unsupported("UTF-16 text is not supported (re-save the file as UTF-8)");
         }
         match body.iter().find(|b| !b.is_ascii_whitespace()) {
@@ -249,7 +252,9 @@ impl Converter {
             Code::UnrecognisedFormat,
             Severity::Error,
             format!("{what}; nothing was read. {ACCEPTED_SHAPES}"),
-        ));
+        )
+        // Decided from the first bytes: the problem is at the start of the file.
+        .at(Location { record: None, line: Some(1) }));
         self.sniffed.clear();
         Some(Box::new(Ignore))
     }

@@ -487,3 +487,10 @@ fn coded_error(code: &str, message: &str) -> JsValue {
 fn finished() -> JsError {
     JsError::new("this Converter has finished; create a new one for another export")
 }
+
+/// Panics with `message`. Exists only so the tests can prove that a panic reaches JavaScript
+/// as a readable `Error` and that the host restarts the module (tests/js/panic.test.js).
+#[wasm_bindgen(js_name = __panicForTest)]
+pub fn panic_for_test(message: &str) {
+    panic!("{message}")
+}

@@ -16,12 +16,12 @@ const EXPECTED: &[Expectation] = &[
     ("invalid-utf8-string.json", [2, 1, 1], &[("invalid-utf8", Some(1), Some(1))]),
     ("mixed-line-endings.csv", [3, 3, 0], &[]),
     ("one-bad-line.ndjson", [3, 2, 1], &[("invalid-json", Some(2), Some(2))]),
-    ("png-header.png", [0, 0, 0], &[("unrecognised-format", None, None)]),
+    ("png-header.png", [0, 0, 0], &[("unrecognised-format", None, Some(1))]),
     ("stray-bytes.csv", [2, 1, 1], &[("invalid-utf8", Some(1), Some(2))]),
     ("trailing-junk.json", [1, 1, 0], &[("invalid-json", None, Some(2))]),
     ("truncated-quote.csv", [2, 1, 1], &[("truncated-input", Some(2), Some(3)), ("wrong-column-count", Some(2), Some(3)), ("no-identifier", Some(2), Some(3))]),
     ("unclosed-wrapper.json", [1, 1, 0], &[("truncated-input", None, Some(2))]),
-    ("utf16-bom.csv", [0, 0, 0], &[("unrecognised-format", None, None)]),
+    ("utf16-bom.csv", [0, 0, 0], &[("unrecognised-format", None, Some(1))]),
 ];
 
 fn corpus() -> PathBuf {

@@ -119,7 +119,14 @@ pub struct CsvUserReader {
     records: u64,
     legacy_verified: bool,
     finished: bool,
+    /// The first bytes, held while they could be the start of a UTF-8 BOM: csv-core skips a
+    /// BOM only when its first input holds all three bytes, so without this the output would
+    /// depend on the chunking.
+    start: Option<Vec<u8>>,
 }
+
+/// The UTF-8 byte-order mark.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 impl CsvUserReader {
     /// A reader for shapes A and B. `legacy_verified` is the policy for shape B, which records
@@ -139,6 +146,7 @@ impl CsvUserReader {
             records: 0,
             legacy_verified,
             finished: false,
+            start: Some(Vec::new()),
         }
     }
 
@@ -184,6 +192,11 @@ impl CsvUserReader {
                         - self.newlines_in_record
                         - u64::from(consumed_newline);
                     self.record_done(line, sink);
+                    if self.finished {
+                        // An unrecognised header ends the reading here, whatever the chunk
+                        // still holds, exactly as the next push would be ignored.
+                        return;
+                    }
                 }
             }
         }
@@ -298,12 +311,25 @@ impl RecordReader for CsvUserReader {
         if self.finished || chunk.is_empty() {
             return;
         }
-        self.run(chunk, sink);
+        match &mut self.start {
+            None => self.run(chunk, sink),
+            Some(held) => {
+                held.extend_from_slice(chunk);
+                if held.len() < BOM.len() && BOM.starts_with(held) {
+                    return;
+                }
+                let held = self.start.take().unwrap_or_default();
+                self.run(&held, sink);
+            }
+        }
     }
 
     fn finish(&mut self, sink: &mut dyn RecordSink) {
         if self.finished {
             return;
+        }
+        if let Some(held) = self.start.take().filter(|h| !h.is_empty()) {
+            self.run(&held, sink); // at most two bytes of a BOM: no complete record
         }
         self.finished = true;
         // An empty push tells csv-core the data has ended: it flushes a last record that has no
@@ -529,14 +555,16 @@ fn consolidate<'a>(
     case_insensitive: bool,
 ) -> Vec<Identifier<'a>> {
     let mut ids: Vec<Identifier<'a>> = Vec::with_capacity(1 + verified.len() + unverified.len());
+    let mut seen = Seen::new(case_insensitive);
     if let Some(p) = primary {
         let in_verified = verified.iter().any(|v| same(v, p, case_insensitive));
         let in_unverified = unverified.iter().any(|v| same(v, p, case_insensitive));
+        seen.first(p);
         ids.push(Identifier::new(p, in_verified || !in_unverified, true));
     }
     for (values, is_verified) in [(verified, true), (unverified, false)] {
         for v in values {
-            if !ids.iter().any(|i| same(&i.value, &v, case_insensitive)) {
+            if seen.first(&v) {
                 ids.push(Identifier { value: v, verified: is_verified, primary: false });
             }
         }
@@ -544,12 +572,33 @@ fn consolidate<'a>(
     ids
 }
 
+/// Values seen so far, compared as [`same`] does (lower-cased when case-insensitive), in a
+/// hash set: a list cell under the record limit can hold ~80,000 values, and comparing each
+/// with every other took minutes (tests/hostile.rs).
+struct Seen {
+    keys: std::collections::HashSet<String>,
+    case_insensitive: bool,
+}
+
+impl Seen {
+    fn new(case_insensitive: bool) -> Self {
+        Seen { keys: Default::default(), case_insensitive }
+    }
+
+    /// True the first time a value (or one equal to it) is offered.
+    fn first(&mut self, value: &str) -> bool {
+        let key = if self.case_insensitive { value.to_lowercase() } else { value.to_owned() };
+        self.keys.insert(key)
+    }
+}
+
 /// Shape B lists identifiers without a primary or a verification status: the first becomes
 /// the primary (the shape has no better source) and `verified` follows the caller's policy.
 fn legacy_identifiers(values: Vec<Cow<'_, str>>, verified: bool, case_insensitive: bool) -> Vec<Identifier<'_>> {
     let mut ids: Vec<Identifier<'_>> = Vec::with_capacity(values.len());
+    let mut seen = Seen::new(case_insensitive);
     for v in values {
-        if !ids.iter().any(|i| same(&i.value, &v, case_insensitive)) {
+        if seen.first(&v) {
             let primary = ids.is_empty();
             ids.push(Identifier { value: v, verified, primary });
         }

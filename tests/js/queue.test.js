@@ -90,11 +90,19 @@ test('status --watch refreshes until the queue drains', async () => {
     await writeBatches(d2, 1, 300, (n) => ({ externalUserId: `w_${n}`, loginMethods: [{ recipeId: 'passwordless', email: `w${n}@x.y` }] }));
     await submit(d2, { core: standin.url, apiKey: KEY });
     standin.state.processUser = (r) => (Number(r.externalUserId.slice(2)) < 150 ? null : false);
-    const timers = [setTimeout(() => standin.process(), 120)];
-    timers.push(setTimeout(() => { standin.state.processUser = () => null; standin.process(); }, 260));
+    // The queue moves on after the watcher has seen each state, whatever the machine's speed:
+    // half is imported once a refresh has read the full queue, the rest after two more.
+    const polls = () => standin.countRequests('GET', '/bulk-import/users/count');
+    const start = polls();
+    let step = 0;
+    const mover = setInterval(() => {
+      const seen = polls() - start;
+      if (step === 0 && seen >= 4) { step = 1; standin.process(); }
+      else if (step === 1 && seen >= 12) { step = 2; standin.state.processUser = () => null; standin.process(); }
+    }, 2);
     const c = captureIO({ SUPERTOKENS_API_KEY: KEY });
     const code = await statusCmd.run(['--core', standin.url, '--watch', '--interval-ms', '40'], c.io);
-    timers.forEach(clearTimeout);
+    clearInterval(mover);
     assert.equal(code, 0, c.stderr());
     const lines = c.stdout().trim().split('\n');
     assert.ok(lines.length >= 4, c.stdout());

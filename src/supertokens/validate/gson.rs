@@ -40,35 +40,52 @@ pub(crate) fn element_to_string(value: &Value) -> String {
     out
 }
 
+/// One step of [`write_element`]'s walk.
+enum Step<'v> {
+    Value(&'v Value),
+    Key(&'v str),
+    Text(&'static str),
+}
+
+/// Iterative rather than recursive: a `Value` built in Rust may nest deeper than any stack
+/// (serde_json's parser stops at 128 levels, a library caller need not), and the validator
+/// must not crash on any JSON.
 fn write_element(out: &mut String, value: &Value) {
-    match value {
-        Value::Null => out.push_str("null"),
-        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Number(n) => {
-            let _ = write!(out, "{n}");
-        }
-        Value::String(s) => write_string(out, s, false),
-        Value::Array(a) => {
-            out.push('[');
-            for (i, e) in a.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_element(out, e);
-            }
-            out.push(']');
-        }
-        Value::Object(o) => {
-            out.push('{');
-            for (i, (k, v)) in o.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
+    let mut todo = vec![Step::Value(value)];
+    while let Some(step) = todo.pop() {
+        match step {
+            Step::Text(t) => out.push_str(t),
+            Step::Key(k) => {
                 write_string(out, k, false);
                 out.push(':');
-                write_element(out, v);
             }
-            out.push('}');
+            Step::Value(Value::Null) => out.push_str("null"),
+            Step::Value(Value::Bool(b)) => out.push_str(if *b { "true" } else { "false" }),
+            Step::Value(Value::Number(n)) => {
+                let _ = write!(out, "{n}");
+            }
+            Step::Value(Value::String(s)) => write_string(out, s, false),
+            Step::Value(Value::Array(a)) => {
+                out.push('[');
+                todo.push(Step::Text("]"));
+                for (i, e) in a.iter().enumerate().rev() {
+                    todo.push(Step::Value(e));
+                    if i > 0 {
+                        todo.push(Step::Text(","));
+                    }
+                }
+            }
+            Step::Value(Value::Object(o)) => {
+                out.push('{');
+                todo.push(Step::Text("}"));
+                for (i, (k, v)) in o.iter().enumerate().rev() {
+                    todo.push(Step::Value(v));
+                    todo.push(Step::Key(k));
+                    if i > 0 {
+                        todo.push(Step::Text(","));
+                    }
+                }
+            }
         }
     }
 }
