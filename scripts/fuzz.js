@@ -18,7 +18,7 @@ import { parseArgs } from 'node:util';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const fuzzDir = join(root, 'fuzz');
 const samplesDir = join(root, '..', 'shared', 'samples', 'clerk');
-const TARGETS = ['csv_reader', 'converter', 'validator', 'json_reader'];
+const TARGETS = ['csv_reader', 'converter', 'validator', 'json_reader', 'push_api', 'hashes'];
 
 const { values } = parseArgs({
   options: {
@@ -74,9 +74,23 @@ function prepareCorpus(target) {
     writeFileSync(join(dir, name.replace(/[^A-Za-z0-9._-]/g, '_')), Buffer.concat(parts));
     n += 1;
   };
-  for (const doc of documents()) {
+  if (target === 'hashes') {
+    // [hasher index][digest NUL password], from the committed known-answer vectors.
+    const { vectors } = JSON.parse(readFileSync(join(fuzzDir, '..', 'tests', 'vectors', 'hashes.json'), 'utf8'));
+    const names = ['argon2i', 'argon2id', 'awscognito', 'bcrypt', 'bcrypt_peppered', 'bcrypt_sha256_django', 'hmac_sha256_utf16_b64',
+      'ldap_ssha', 'md5', 'md5_phpass', 'md5_salted', 'pbkdf2_sha1', 'pbkdf2_sha256', 'pbkdf2_sha256_django', 'pbkdf2_sha512',
+      'pbkdf2_sha512_hex', 'phpass', 'scrypt_firebase', 'scrypt_werkzeug', 'sha256', 'sha256_salted', 'sha512_symfony'];
+    vectors.forEach((v, i) => put(`vector-${i}`, Buffer.from([Math.max(0, names.indexOf(v.hasher))]), Buffer.from(`${v.digest}\0${v.password}`)));
+    return { dir, seeds: n };
+  }
+  const docs = [...documents()];
+  for (const doc of docs) {
     CONTROLS.forEach((c, i) => {
-      if (target === 'validator') {
+      if (target === 'push_api') {
+        // A Backend API JSON file, 0xFF, then a CSV main input.
+        if (doc.csv || i > 0) return;
+        for (const main of docs.filter((d) => d.csv).slice(0, 3)) put(`${doc.name}+${main.name}`, withMode(c, 0), doc.bytes, Buffer.from([0xff]), main.bytes);
+      } else if (target === 'validator') {
         if (i === 0 && !doc.csv) put(doc.name, doc.bytes);
       } else if (target === 'csv_reader') {
         if (!doc.csv) return;

@@ -30,8 +30,8 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("converter", converter),
     ("validator", validator),
     ("json_reader", json_reader),
-    // add: ("push_api", push_api) — the Converter's Backend API join, when it lands
-    // add: ("hashes", hashes) — hashes::check_digest and hashes::verify_password, when they land
+    ("push_api", push_api),
+    ("hashes", hashes),
 ];
 
 /// Bytes of control prefix the Converter-based targets read before the document.
@@ -80,6 +80,77 @@ pub fn control(data: &[u8]) -> (Control, &[u8]) {
     };
     let control = Control { options, mode: (c[1] >> 3) & 3, chunk_seed: u16::from_le_bytes([c[2], c[3]]) };
     (control, &data[n..])
+}
+
+/// The Backend API join: the document up to its first `0xFF` byte is an API file, the rest the
+/// main input. Every record of both is accounted for, and the result is the same whether the
+/// API file arrives whole or byte by byte.
+pub fn push_api(data: &[u8]) {
+    let (ctl, doc) = control(data);
+    let cut = doc.iter().position(|&b| b == 0xFF).unwrap_or(doc.len());
+    let (api, main) = (&doc[..cut], doc.get(cut + 1..).unwrap_or_default());
+    let joined = |api_chunk: usize| -> Run {
+        let Ok(mut c) = Converter::new(ctl.options.clone()) else { panic!("fuzz options are valid") };
+        let mut out = Run { files: BTreeMap::new(), secret: BTreeMap::new(), progress: Progress::default() };
+        let mut take = |pieces: Vec<OutputFile>| {
+            for p in pieces {
+                let f = out.files.entry(p.name.clone()).or_default();
+                if !p.append {
+                    f.clear();
+                }
+                f.push_str(&p.text);
+                let secret = out.secret.entry(p.name).or_insert(p.secret);
+                *secret &= p.secret;
+            }
+        };
+        for part in api.chunks(api_chunk.max(1)) {
+            take(c.push_api(part).expect("API files go before the main input"));
+        }
+        take(c.end_api_file().expect("API files go before the main input"));
+        take(c.push(main));
+        take(c.finish());
+        out.progress = c.progress();
+        let p = out.progress.summary;
+        assert_eq!(p.records, p.converted + p.deferred + p.rejected, "records must reconcile");
+        out
+    };
+    let whole = joined(api.len());
+    // Random reset passwords aside, the output must not depend on how the API file is chunked.
+    assert_eq!(comparable(&joined(1)), comparable(&whole), "the join must not depend on the chunking");
+    let report: Value = serde_json::from_str(&whole.files["report.json"]).expect("report.json is JSON");
+    assert!(report["summary"]["records"].is_u64());
+}
+
+/// Every digest-format parser and `verify_password`, on arbitrary digests: the first byte picks
+/// the hasher, the rest is `digest NUL password`. Neither may panic; a digest either checks out
+/// or gets a reason. Digests declaring large costs are only format-checked, so the fuzzer spends
+/// its time on parsing, not on deliberately slow hashing.
+pub fn hashes(data: &[u8]) {
+    use clerk_to_supertokens::hashes::{check_digest, verify_password, Hasher, VerifyRequest, KNOWN_HASHERS};
+    let Some((&pick, rest)) = data.split_first() else { return };
+    let hasher = KNOWN_HASHERS.get(usize::from(pick) % (KNOWN_HASHERS.len() + 1)).map_or_else(|| Hasher::Other("x".into()), |(_, h)| h.clone());
+    let text = String::from_utf8_lossy(rest);
+    let (digest, password) = text.split_once('\0').unwrap_or((&text, "password"));
+    let _ = check_digest(&hasher, digest);
+    if cheap(digest) {
+        let request = VerifyRequest {
+            hasher,
+            digest: digest.to_string(),
+            password: password.to_string(),
+            pepper: None,
+            signer_key: None,
+            salt_separator: None,
+        };
+        let _ = verify_password(&request);
+    }
+}
+
+/// True when no number in the digest could make verification slow (a cost, rounds, iterations
+/// or a memory size above small values).
+fn cheap(digest: &str) -> bool {
+    let numbers = digest.split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty());
+    let bcrypt_cost = digest.strip_prefix("$2").and_then(|r| r.get(2..4)).and_then(|c| c.parse::<u32>().ok());
+    numbers.into_iter().all(|n| n.len() <= 4 && n.parse::<u32>().is_ok_and(|v| v <= 2048)) && bcrypt_cost.is_none_or(|c| c <= 6)
 }
 
 /// `CsvUserReader` through the Converter (CSV forced), on the raw document or behind a
