@@ -19,7 +19,7 @@ use crate::clerk::{ClerkUser, Identifier};
 use crate::hashes::{check_digest, convert_clerk_firebase, CoreSupport, FirebaseConversion, Hasher};
 use crate::options::{BannedPolicy, ExternalIdSource, Options, UnsupportedHashPolicy};
 use crate::report::{Diagnostic, DiagnosticCode as Code, Severity};
-use crate::supertokens::{BulkImportUser, LoginMethod, RecipeId, TotpDevice, UserRole};
+use crate::supertokens::{BulkImportUser, LeftOutLoginMethod, LoginMethod, RecipeId, TotpDevice, UserMetadata, UserRole};
 use serde_json::{Map, Value};
 use std::borrow::Cow;
 
@@ -177,7 +177,7 @@ impl<'a, 'u> Converter<'a, 'u> {
             if self.options.features.account_linking {
                 methods[0].is_primary = true;
             } else {
-                let dropped: Vec<Value> = methods.drain(1..).map(|m| describe(&m)).collect();
+                let dropped: Vec<LeftOutLoginMethod<'a>> = methods.drain(1..).map(left_out).collect();
                 self.warn(
                     Code::LoginMethodsDropped,
                     format!(
@@ -186,12 +186,10 @@ impl<'a, 'u> Converter<'a, 'u> {
                         dropped.len()
                     ),
                 );
-                metadata.insert(UNLINKED_KEY.into(), Value::Array(dropped));
+                metadata.clerk_login_methods_not_imported = dropped;
             }
         }
-        if matches!(plan_kind, PlanKind::Reset) {
-            metadata.insert(RESET_FLAG_KEY.into(), Value::Bool(true));
-        }
+        metadata.clerk_password_reset_required = matches!(plan_kind, PlanKind::Reset);
         Outcome::Converted(BulkImportUser {
             external_user_id: Some(self.external_user_id()),
             user_metadata: (!metadata.is_empty()).then_some(metadata),
@@ -371,29 +369,20 @@ impl<'a, 'u> Converter<'a, 'u> {
         }
     }
 
-    fn metadata(&self) -> Map<String, Value> {
+    fn metadata(&self) -> UserMetadata<'a> {
         let u = self.user;
-        let mut m = Map::new();
-        for (key, value) in [
-            ("first_name", &u.first_name),
-            ("last_name", &u.last_name),
-            ("username", &u.username),
-            ("image_url", &u.image_url),
-        ] {
-            if let Some(v) = value {
-                m.insert(key.into(), Value::String(v.to_string()));
-            }
+        let text = |v: &'a Option<Cow<'_, str>>| v.as_deref().map(Cow::Borrowed);
+        let object = |v: &'a Option<Map<String, Value>>, wanted: bool| v.as_ref().filter(|m| wanted && !m.is_empty());
+        UserMetadata {
+            first_name: text(&u.first_name),
+            last_name: text(&u.last_name),
+            username: text(&u.username),
+            image_url: text(&u.image_url),
+            public_metadata: object(&u.public_metadata, true),
+            unsafe_metadata: object(&u.unsafe_metadata, true),
+            private_metadata: object(&u.private_metadata, self.options.include_private_metadata),
+            ..UserMetadata::default()
         }
-        for (key, value, wanted) in [
-            ("public_metadata", &u.public_metadata, true),
-            ("unsafe_metadata", &u.unsafe_metadata, true),
-            ("private_metadata", &u.private_metadata, self.options.include_private_metadata),
-        ] {
-            if let Some(v) = value.as_ref().filter(|v| wanted && !v.is_empty()) {
-                m.insert(key.into(), Value::Object(v.clone()));
-            }
-        }
-        m
     }
 
     fn roles(&mut self) -> Vec<UserRole<'a>> {
@@ -452,17 +441,16 @@ fn recipe_name(r: RecipeId) -> &'static str {
     }
 }
 
-/// A login method left out, described without any secret.
-fn describe(m: &LoginMethod<'_>) -> Value {
-    let mut o = Map::new();
-    o.insert("recipeId".into(), recipe_name(m.recipe_id).into());
-    for (k, v) in [("email", &m.email), ("phoneNumber", &m.phone_number), ("thirdPartyId", &m.third_party_id), ("thirdPartyUserId", &m.third_party_user_id)] {
-        if let Some(v) = v {
-            o.insert(k.into(), Value::String(v.to_string()));
-        }
+/// A login method left out, described without any secret (no password field is kept).
+fn left_out(m: LoginMethod<'_>) -> LeftOutLoginMethod<'_> {
+    LeftOutLoginMethod {
+        email: m.email,
+        is_verified: m.is_verified,
+        phone_number: m.phone_number,
+        recipe_id: m.recipe_id,
+        third_party_id: m.third_party_id,
+        third_party_user_id: m.third_party_user_id,
     }
-    o.insert("isVerified".into(), m.is_verified.into());
-    Value::Object(o)
 }
 
 #[cfg(test)]

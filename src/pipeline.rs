@@ -32,7 +32,7 @@ use crate::supertokens::{BulkImportUser, CoreContext, Preflight, RequestValidato
 use std::rc::Rc;
 use serde::Serialize;
 use std::collections::HashSet;
-use std::hash::{BuildHasherDefault, DefaultHasher, Hash, Hasher};
+use std::hash::{BuildHasherDefault, Hasher};
 
 /// The report file's name in an output directory.
 pub const REPORT_FILE: &str = "report.json";
@@ -534,14 +534,14 @@ struct Writer {
     diagnostics: u64,
     lazy: Vec<u8>,
     lazy_started: bool,
-    /// 64-bit SipHash (fixed keys) of every Clerk id seen, for duplicate detection in flat-ish
+    /// 64-bit XXH3 (fixed seed) of every Clerk id seen, for duplicate detection in flat-ish
     /// memory. Two distinct ids collide with probability ~n²/2⁶⁵: about 3·10⁻⁸ for a million.
     /// The keys are already hashes, so the set uses them as they are instead of hashing again.
     seen_ids: HashSet<u64, BuildHasherDefault<AlreadyHashed>>,
     out: Vec<OutputFile>,
 }
 
-/// The `Hasher` of a set whose `u64` keys are SipHash outputs already: it passes the key through.
+/// The `Hasher` of a set whose `u64` keys are XXH3 outputs already: it passes the key through.
 #[derive(Default)]
 struct AlreadyHashed(u64);
 
@@ -600,9 +600,7 @@ impl Writer {
 
     /// Records the id; false when it was seen before.
     fn first_sighting(&mut self, id: &str) -> bool {
-        let mut h = DefaultHasher::new();
-        id.hash(&mut h);
-        self.seen_ids.insert(h.finish())
+        self.seen_ids.insert(xxhash_rust::xxh3::xxh3_64(id.as_bytes()))
     }
 
     /// Writes the user into the batch; true when that filled the batch and a new one (a new

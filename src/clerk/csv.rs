@@ -559,12 +559,11 @@ fn consolidate<'a>(
     if let Some(p) = primary {
         let in_verified = verified.iter().any(|v| same(v, p, case_insensitive));
         let in_unverified = unverified.iter().any(|v| same(v, p, case_insensitive));
-        seen.first(p);
         ids.push(Identifier::new(p, in_verified || !in_unverified, true));
     }
     for (values, is_verified) in [(verified, true), (unverified, false)] {
         for v in values {
-            if seen.first(&v) {
+            if seen.first(&ids, &v) {
                 ids.push(Identifier { value: v, verified: is_verified, primary: false });
             }
         }
@@ -572,23 +571,38 @@ fn consolidate<'a>(
     ids
 }
 
-/// Values seen so far, compared as [`same`] does (lower-cased when case-insensitive), in a
-/// hash set: a list cell under the record limit can hold ~80,000 values, and comparing each
-/// with every other took minutes (tests/hostile.rs).
+/// Values seen so far, compared as [`same`] does (lower-cased when case-insensitive). A user
+/// has a handful of identifiers, compared directly without allocating; past [`Seen::SMALL`] a
+/// hash set takes over, since a list cell under the record limit can hold ~80,000 values and
+/// comparing each with every other took minutes (tests/hostile.rs).
 struct Seen {
-    keys: std::collections::HashSet<String>,
+    keys: Option<std::collections::HashSet<String>>,
     case_insensitive: bool,
 }
 
 impl Seen {
+    const SMALL: usize = 16;
+
     fn new(case_insensitive: bool) -> Self {
-        Seen { keys: Default::default(), case_insensitive }
+        Seen { keys: None, case_insensitive }
     }
 
-    /// True the first time a value (or one equal to it) is offered.
-    fn first(&mut self, value: &str) -> bool {
-        let key = if self.case_insensitive { value.to_lowercase() } else { value.to_owned() };
-        self.keys.insert(key)
+    fn key(&self, value: &str) -> String {
+        if self.case_insensitive { value.to_lowercase() } else { value.to_owned() }
+    }
+
+    /// True the first time a value (or one equal to it) is offered; `earlier` holds the
+    /// identifiers accepted so far.
+    fn first(&mut self, earlier: &[Identifier<'_>], value: &str) -> bool {
+        if self.keys.is_none() && earlier.len() < Self::SMALL {
+            return !earlier.iter().any(|i| same(&i.value, value, self.case_insensitive));
+        }
+        if self.keys.is_none() {
+            let keys = earlier.iter().map(|i| self.key(&i.value)).collect();
+            self.keys = Some(keys);
+        }
+        let key = self.key(value);
+        self.keys.as_mut().is_some_and(|keys| keys.insert(key))
     }
 }
 
@@ -598,7 +612,7 @@ fn legacy_identifiers(values: Vec<Cow<'_, str>>, verified: bool, case_insensitiv
     let mut ids: Vec<Identifier<'_>> = Vec::with_capacity(values.len());
     let mut seen = Seen::new(case_insensitive);
     for v in values {
-        if seen.first(&v) {
+        if seen.first(&ids, &v) {
             let primary = ids.is_empty();
             ids.push(Identifier { value: v, verified, primary });
         }

@@ -10,7 +10,7 @@ pub mod requirements;
 pub mod validate;
 
 pub use context::{CoreContext, SkippedCheck};
-pub use model::{BulkImportUser, LoginMethod, RecipeId, TotpDevice, UserRole};
+pub use model::{BulkImportUser, LeftOutLoginMethod, LoginMethod, RecipeId, TotpDevice, UserMetadata, UserRole};
 pub use preflight::{Preflight, PreflightWarning, PrimaryUserRule};
 pub use requirements::{Problem, Requirements};
 pub use validate::{
