@@ -82,3 +82,21 @@ fn a_second_bom_after_the_first_is_read_the_same_whatever_the_chunking() {
     let files = assert_chunking_invariant(input, &options(r#"{"nowMs":1800000000000}"#));
     assert_eq!(report(&files)["summary"]["records"], 0);
 }
+
+/// Found by the `hashes` fuzz target: an Argon2 PHC string with a huge `p` made argon2 0.5.3
+/// overflow (`p * 8`) inside `Params::new` before its own range check.
+#[test]
+fn an_argon2_digest_with_a_huge_parallelism_is_a_format_problem_not_a_panic() {
+    use clerk_to_supertokens::hashes::{check_digest, verify_password, Hasher, VerifyRequest};
+    let digest = "$argon2id$v=19$m=256,t=2,p=3333333332$/zmiA$ffIv1TzJOm6HcAFK5CGDSlqGm/eY";
+    assert!(check_digest(&Hasher::Argon2id, digest).is_err());
+    let request = VerifyRequest {
+        hasher: Hasher::Argon2id,
+        digest: digest.into(),
+        password: "x".into(),
+        pepper: None,
+        signer_key: None,
+        salt_separator: None,
+    };
+    assert!(verify_password(&request).is_err());
+}

@@ -37,6 +37,12 @@ pub(crate) fn parse<'a>(
     if phc.hash.map_or(0, |h| h.len()) < limits::MIN_OUTPUT_BYTES {
         return Err(DigestProblem::new(hasher, "has a hash shorter than 16 bytes"));
     }
+    // argon2 0.5.3's `Params::new` computes `p * 8` before it checks `p`, which overflows for a
+    // huge `p` (a panic with overflow checks on; found by fuzzing). Argon2 allows p < 2^24, so
+    // refuse anything larger before handing the string to the crate.
+    if phc.params.get_decimal("p").is_some_and(|p| p > Params::MAX_P_COST) {
+        return Err(DigestProblem::new(hasher, "has Argon2 parameters out of range (m, t, p or version)"));
+    }
     let params = Params::try_from(&phc).map_err(|_| {
         DigestProblem::new(hasher, "has Argon2 parameters out of range (m, t, p or version)")
     })?;
