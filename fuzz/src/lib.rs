@@ -91,18 +91,8 @@ pub fn push_api(data: &[u8]) {
     let (api, main) = (&doc[..cut], doc.get(cut + 1..).unwrap_or_default());
     let joined = |api_chunk: usize| -> Run {
         let Ok(mut c) = Converter::new(ctl.options.clone()) else { panic!("fuzz options are valid") };
-        let mut out = Run { files: BTreeMap::new(), secret: BTreeMap::new(), progress: Progress::default() };
-        let mut take = |pieces: Vec<OutputFile>| {
-            for p in pieces {
-                let f = out.files.entry(p.name.clone()).or_default();
-                if !p.append {
-                    f.clear();
-                }
-                f.push_str(&p.text);
-                let secret = out.secret.entry(p.name).or_insert(p.secret);
-                *secret &= p.secret;
-            }
-        };
+        let mut out = Run::default();
+        let mut take = |pieces: Vec<OutputFile>| out.take(pieces);
         for part in api.chunks(api_chunk.max(1)) {
             take(c.push_api(part).expect("API files go before the main input"));
         }
@@ -247,7 +237,7 @@ fn check_verdict(v: &RequestVerdict) {
 }
 
 /// What a converter wrote, assembled as a host would (create, then append).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Run {
     /// File name to its whole text.
     pub files: BTreeMap<String, String>,
@@ -257,20 +247,26 @@ pub struct Run {
     pub progress: Progress,
 }
 
-/// Runs the Converter, pushing `input` in pieces of the given sizes (the rest in one piece).
-pub fn run(options: &Options, input: &[u8], sizes: impl IntoIterator<Item = usize>) -> Run {
-    let mut c = Converter::new(options.clone()).expect("the targets build valid options");
-    let mut out = Run { files: BTreeMap::new(), secret: BTreeMap::new(), progress: Progress::default() };
-    let mut take = |pieces: Vec<OutputFile>| {
+impl Run {
+    /// Applies output pieces as a host does (create, then append); a file is secret only when
+    /// every piece of it was.
+    pub fn take(&mut self, pieces: Vec<OutputFile>) {
         for p in pieces {
-            let f = out.files.entry(p.name.clone()).or_default();
+            let f = self.files.entry(p.name.clone()).or_default();
             if !p.append {
                 f.clear();
             }
             f.push_str(&p.text);
-            *out.secret.entry(p.name).or_insert(p.secret) &= p.secret;
+            *self.secret.entry(p.name).or_insert(p.secret) &= p.secret;
         }
-    };
+    }
+}
+
+/// Runs the Converter, pushing `input` in pieces of the given sizes (the rest in one piece).
+pub fn run(options: &Options, input: &[u8], sizes: impl IntoIterator<Item = usize>) -> Run {
+    let mut c = Converter::new(options.clone()).expect("the targets build valid options");
+    let mut out = Run::default();
+    let mut take = |pieces: Vec<OutputFile>| out.take(pieces);
     let mut rest = input;
     for size in sizes {
         let (head, tail) = rest.split_at(size.min(rest.len()));

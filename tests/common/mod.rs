@@ -14,19 +14,22 @@ pub fn sample(name: &str) -> Vec<u8> {
     std::fs::read(&path).unwrap_or_else(|e| panic!("cannot read sample {}: {e}", path.display()))
 }
 
+/// Applies output pieces as a host does: a piece starts its file afresh unless it appends.
+pub fn write_pieces(files: &mut BTreeMap<String, String>, pieces: Vec<OutputFile>) {
+    for p in pieces {
+        let f = files.entry(p.name).or_default();
+        if !p.append {
+            f.clear();
+        }
+        f.push_str(&p.text);
+    }
+}
+
 /// The files a conversion writes, assembled as a host would (create, then append).
 pub fn convert_chunked(input: &[u8], options: Options, chunk: usize) -> BTreeMap<String, String> {
     let mut c = Converter::new(options).expect("valid options");
     let mut files = BTreeMap::new();
-    let mut write = |pieces: Vec<OutputFile>| {
-        for p in pieces {
-            let f: &mut String = files.entry(p.name).or_default();
-            if !p.append {
-                f.clear();
-            }
-            f.push_str(&p.text);
-        }
-    };
+    let mut write = |pieces: Vec<OutputFile>| write_pieces(&mut files, pieces);
     for part in input.chunks(chunk.max(1)) {
         write(c.push(part));
     }
@@ -80,15 +83,7 @@ pub fn pieces<'a>(input: &'a [u8], sizes: &[usize]) -> Vec<&'a [u8]> {
 pub fn convert_join(api_files: &[&[u8]], main: &[u8], options: Options, sizes: &[usize]) -> BTreeMap<String, String> {
     let mut c = Converter::new(options).expect("valid options");
     let mut files = BTreeMap::new();
-    let mut write = |pieces: Vec<OutputFile>| {
-        for p in pieces {
-            let f: &mut String = files.entry(p.name).or_default();
-            if !p.append {
-                f.clear();
-            }
-            f.push_str(&p.text);
-        }
-    };
+    let mut write = |pieces: Vec<OutputFile>| write_pieces(&mut files, pieces);
     for api in api_files {
         for part in pieces(api, sizes) {
             write(c.push_api(part).expect("API files come first"));
