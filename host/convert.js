@@ -1,8 +1,10 @@
 // The Node conversion API: streams a file through the wasm Converter into an output directory.
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import core from './wasm.js';
-import { OutputDirectory } from './output-dir.js';
+import { OutputDirectory, IDENTITY_LOG } from './output-dir.js';
+import { IdentityLogFile, finishWithLog } from './identity-log.js';
 
 const CHUNK_BYTES = 1 << 20;
 
@@ -19,11 +21,17 @@ export async function convertFile(input, options) {
   for (const path of [...withApi, input]) size += await fileSize(path);
   const converter = new core.Converter(convertOptions);
   const dir = new OutputDirectory(out);
+  let log;
   try {
+    // The duplicate and conflict checks' log goes to disk, so memory stays flat however
+    // large the export (BENCHMARKS.md).
+    converter.keepIdentityLogOutside();
+    log = new IdentityLogFile(join(out, IDENTITY_LOG));
     // Backend API files first: the join holds their users until the main export names them.
     for (const path of withApi) {
       for await (const chunk of createReadStream(path, { highWaterMark: CHUNK_BYTES })) {
         dir.write(converter.pushApi(chunk));
+        log.append(converter.takeIdentityLog());
         onProgress?.({ ...converter.progress(), totalBytes: size });
       }
       dir.write(converter.endApiFile());
@@ -32,9 +40,10 @@ export async function convertFile(input, options) {
     // JavaScript strings (BENCHMARKS.md).
     for await (const chunk of createReadStream(input, { highWaterMark: CHUNK_BYTES })) {
       dir.write(converter.pushBytes(chunk));
+      log.append(converter.takeIdentityLog());
       onProgress?.({ ...converter.progress(), totalBytes: size });
     }
-    dir.write(converter.finishBytes());
+    finishWithLog(converter, dir, log);
     const { bytes, ...summary } = converter.progress();
     onProgress?.({ ...summary, bytes, totalBytes: size });
     return { summary, files: dir.list() };
@@ -42,6 +51,7 @@ export async function convertFile(input, options) {
     if (cause?.code) throw cause;
     throw Object.assign(new Error(`conversion of ${input} failed: ${cause?.message ?? cause}`, { cause }), { code: 'CONVERT_FAILED' });
   } finally {
+    log?.remove();
     converter.free();
   }
 }

@@ -3,8 +3,11 @@
 import { mkdirSync, openSync, writeSync, closeSync, fchmodSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
+/** The converter's identity log while a conversion runs (host/identity-log.js); removed at its end. */
+export const IDENTITY_LOG = '.identity-log.tmp';
+
 /** Files a conversion may leave in its output directory; stale ones are removed first. */
-const OWN_FILE = /^(batch-\d{4,}\.json|report\.json|lazy-migration\.ndjson|firebase-signer-key\.json|rejected\.csv)$/;
+const OWN_FILE = /^(batch-\d{4,}\.json|report\.json|lazy-migration\.ndjson|firebase-signer-key\.json|rejected\.csv|\.identity-log\.tmp)$/;
 
 export class OutputDirectory {
   /** @param {string} dir */

@@ -18,6 +18,7 @@ pub mod lazy;
 pub mod options;
 pub mod pipeline;
 pub mod report;
+pub mod sightings;
 pub mod supertokens;
 
 pub use clerk::ClerkUser;

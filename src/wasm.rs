@@ -306,8 +306,9 @@ impl Converter {
         to_js(&self.inner.push(chunk))
     }
 
-    /// Ends the input; returns the last batch and the report's closing piece. Only `progress`
-    /// works afterwards.
+    /// Ends the input; returns the last batch and the report's closing piece (unless the
+    /// identity log is kept outside and `replayNeeded()`). Only `progress` and the replay
+    /// methods work afterwards.
     #[wasm_bindgen(unchecked_return_type = "OutputFile[]")]
     pub fn finish(&mut self) -> Result<JsValue, JsError> {
         if std::mem::replace(&mut self.finished, true) {
@@ -333,6 +334,49 @@ impl Converter {
             return Err(finished());
         }
         to_js_bytes(&self.inner.finish())
+    }
+
+    /// Hands the identity log (24 bytes per email, phone, provider account and id) to the
+    /// host through `takeIdentityLog`, instead of keeping it in wasm memory: for large
+    /// exports. After `finish`, while `replayNeeded()`, feed the whole log back with
+    /// `replayIdentityLog` and call `endReplay`/`endReplayBytes`. Before the first push.
+    #[wasm_bindgen(js_name = keepIdentityLogOutside)]
+    pub fn keep_identity_log_outside(&mut self) -> Result<(), JsError> {
+        self.inner.keep_identity_log_outside().map_err(|e| JsError::new(&e))
+    }
+
+    /// The identity-log bytes written since the last call: append them to the host's copy
+    /// after every push, finish and end of replay. Empty unless `keepIdentityLogOutside`.
+    #[wasm_bindgen(js_name = takeIdentityLog)]
+    pub fn take_identity_log(&mut self) -> Vec<u8> {
+        self.inner.take_identity_log()
+    }
+
+    /// After `finish`: the report is not complete until the host replays the identity log.
+    #[wasm_bindgen(js_name = replayNeeded)]
+    pub fn replay_needed(&self) -> bool {
+        self.inner.replay_needed()
+    }
+
+    /// Feeds the next piece of the whole identity log, from its first byte, split anywhere.
+    #[wasm_bindgen(js_name = replayIdentityLog)]
+    pub fn replay_identity_log(&mut self, chunk: &[u8]) {
+        self.inner.replay_identity_log(chunk);
+    }
+
+    /// Ends a replay and returns the output it completed (with the report's close unless
+    /// `replayNeeded()` again). Throws when the replay was not the whole log.
+    #[wasm_bindgen(js_name = endReplay, unchecked_return_type = "OutputFile[]")]
+    pub fn end_replay(&mut self) -> Result<JsValue, JsError> {
+        let output = self.inner.end_replay().map_err(|e| JsError::new(&e))?;
+        to_js(&output)
+    }
+
+    /// `endReplay`, with each piece's content as UTF-8 bytes (`OutputBytes`).
+    #[wasm_bindgen(js_name = endReplayBytes, unchecked_return_type = "OutputBytes[]")]
+    pub fn end_replay_bytes(&mut self) -> Result<JsValue, JsError> {
+        let output = self.inner.end_replay().map_err(|e| JsError::new(&e))?;
+        to_js_bytes(&output)
     }
 
     /// Counters so far (final after `finish`), for a progress display and the summary.

@@ -3,6 +3,7 @@
 //! same either way, and the preflight reads the same identities from a typed user as from its
 //! JSON.
 
+use clerk_to_supertokens::sightings::Sightings;
 use clerk_to_supertokens::supertokens::{
     BulkImportUser, CoreContext, LoginMethod, Preflight, RecipeId, RequestValidator, TotpDevice, UserRole,
 };
@@ -130,12 +131,13 @@ proptest! {
 
     #[test]
     fn the_preflight_reads_typed_users_as_it_reads_their_json(users in proptest::collection::vec(user(), 1..8)) {
-        let mut typed = Preflight::new();
-        let mut json = Preflight::new();
+        let (mut typed, mut typed_log) = (Preflight::new(), Sightings::new());
+        let (mut json, mut json_log) = (Preflight::new(), Sightings::new());
         for u in &users {
             let value = serde_json::to_value(u).unwrap();
-            prop_assert_eq!(typed.observe_user(u), json.observe(&value));
+            prop_assert_eq!(typed.observe_user(u, &mut typed_log), json.observe(&value, &mut json_log));
         }
+        prop_assert_eq!(typed.finish(&mut typed_log), json.finish(&mut json_log));
     }
 }
 

@@ -8,6 +8,17 @@
 //!
 //! Output is a pure function of the input bytes and options, whatever the chunking.
 //!
+//! # Duplicates and conflicts across the import
+//!
+//! Repeated Clerk ids and the preflight's conflicts ([`crate::supertokens::Preflight`]) are
+//! checked in memory that does not grow with the users ([`crate::sightings`]). Most are
+//! only certain once the identity log has been replayed, so they are reported at the end of
+//! the report, each located at its record. A record whose id the check cannot clear at once
+//! (a repeat, or ~0.4% false positives) is converted after the others, at the end of the last
+//! batches: batch order then differs from input order for those records, the same way for
+//! every run. A host that keeps the log itself ([`Converter::keep_identity_log_outside`])
+//! replays it when [`Converter::replay_needed`]; otherwise [`Converter::finish`] does.
+//!
 //! # Joining Backend API files
 //!
 //! Before the main input, any number of Backend API files (JSON, any container of §5.1) may
@@ -176,8 +187,56 @@ impl Converter {
         if let Some(reader) = &mut self.reader {
             reader.finish(&mut self.state);
         }
-        self.state.convert_api_only_users();
-        self.state.close()
+        self.state.input_ended = true;
+        self.state.advance()
+    }
+
+    /// Hands the identity log out through [`Converter::take_identity_log`] instead of keeping
+    /// it in memory, 24 bytes per identity (see [`crate::sightings`]). Then, after
+    /// [`Converter::finish`], while [`Converter::replay_needed`] says so, the host feeds the
+    /// whole log back with [`Converter::replay_identity_log`] and calls
+    /// [`Converter::end_replay`]; the report is complete when no replay is needed.
+    /// Before the first push.
+    pub fn keep_identity_log_outside(&mut self) -> Result<(), String> {
+        self.check_not_started("keepIdentityLogOutside")?;
+        self.state.sightings.keep_log_outside();
+        Ok(())
+    }
+
+    fn check_not_started(&self, what: &str) -> Result<(), String> {
+        if self.main_started || self.api_files > 0 || self.state.finished {
+            return Err(format!("{what} must be called before any input is pushed"));
+        }
+        Ok(())
+    }
+
+    /// The identity-log bytes written since the last call, for the host to append to its copy
+    /// (empty unless [`Converter::keep_identity_log_outside`] was called). Take them after
+    /// every push, finish and end of replay.
+    pub fn take_identity_log(&mut self) -> Vec<u8> {
+        self.state.sightings.take_log()
+    }
+
+    /// The input has ended but the conversion waits for a replay of the identity log.
+    pub fn replay_needed(&self) -> bool {
+        self.state.input_ended && !self.state.finished && self.state.sightings.replay_needed()
+    }
+
+    /// Feeds the next piece of the whole identity log, from its first byte, split anywhere.
+    pub fn replay_identity_log(&mut self, chunk: &[u8]) {
+        self.state.sightings.replay(chunk);
+    }
+
+    /// Ends a replay: settles what it could and continues the conversion, returning its output
+    /// (the report's closing piece among it unless another replay is needed). An error means
+    /// the log did not come back whole; replay it again.
+    pub fn end_replay(&mut self) -> Result<Vec<OutputFile>, String> {
+        if !self.replay_needed() {
+            return Err("no replay of the identity log was asked for".into());
+        }
+        let settled = self.state.sightings.end_replay()?;
+        self.state.apply(&settled);
+        Ok(self.state.advance())
     }
 
     /// Keeps every user read (after the join), in its normalised form, for
@@ -319,7 +378,13 @@ struct State {
     join: Option<ApiUsers>,
     /// Every user read (after the join), for the lazy path's legacy store; `None` unless asked.
     collected: Option<Vec<ClerkUser<'static>>>,
+    /// Clerk ids and the preflight's identities, checked across the import.
+    sightings: Sightings,
+    /// What waits for the identity log's replay (settle.rs).
+    unsettled: Unsettled,
     bytes: u64,
+    input_ended: bool,
+    api_only_done: bool,
     finished: bool,
 }
 
@@ -328,7 +393,21 @@ impl State {
         let w = Writer::new(options.batch_size);
         let checks = CoreChecks::new(&options);
         let skip = options.skip_ids.iter().map(|id| id.trim().to_string()).collect();
-        State { options, w, checks, firebase: FirebaseProject::default(), skip, join: None, collected: None, bytes: 0, finished: false }
+        State {
+            options,
+            w,
+            checks,
+            firebase: FirebaseProject::default(),
+            skip,
+            join: None,
+            collected: None,
+            sightings: Sightings::new(),
+            unsettled: Unsettled::default(),
+            bytes: 0,
+            input_ended: false,
+            api_only_done: false,
+            finished: false,
+        }
     }
 
     /// Converts one user and writes it to a batch (after the core-parity checks), the
@@ -375,9 +454,13 @@ impl State {
                         return;
                     }
                 }
-                for warning in self.checks.preflight.observe_user(&u) {
-                    let d = Diagnostic::new(Code::CoreWouldFail, Severity::Warning, warning.message);
-                    w.located(at, d.user(user.id.as_ref()));
+                let preflight = &mut self.checks.preflight;
+                let (position, pending) = (preflight.users_seen(), preflight.pending());
+                for warning in preflight.observe_user(&u, &mut self.sightings) {
+                    w.located(at, preflight_diagnostic(warning, user.id.as_ref()));
+                }
+                if preflight.pending() > pending {
+                    self.unsettled.await_preflight(position, at, user.id.as_ref());
                 }
                 match w.add_to_batch(&u) {
                     Ok(true) => self.checks.next_batch(),
@@ -414,7 +497,6 @@ impl State {
                 self.w.located(held.at, in_api_file(held.file, d));
                 continue;
             };
-            self.w.first_sighting(&user.id);
             let (record, line) = (held.at.record.unwrap_or(0), held.at.line.unwrap_or(0));
             let d = Diagnostic::new(
                 Code::JoinSideMissing,
@@ -464,23 +546,40 @@ impl State {
 }
 
 mod checks;
+mod settle;
 mod writer;
 
+use crate::sightings::{Key, KeyKind, Sightings};
 use checks::CoreChecks;
+use settle::{preflight_diagnostic, Unsettled};
 use writer::Writer;
 
 impl RecordSink for State {
     fn user(&mut self, at: Location, user: ClerkUser<'_>) {
-        let w = &mut self.w;
-        w.summary.records += 1;
-        if !w.first_sighting(&user.id) {
-            w.summary.rejected += 1;
-            let d = Diagnostic::new(Code::DuplicateId, Severity::Error, "Clerk user id already seen earlier in the input; record skipped")
-                .field("id")
-                .user(user.id.as_ref());
-            w.located(at, d);
+        self.w.summary.records += 1;
+        let position = self.w.summary.records;
+        if self.sightings.sight(Key::of(KeyKind::ClerkId, &[&user.id]), position) {
+            // Maybe a repeat, maybe a false positive of the filter: the replay will tell.
+            self.unsettled.hold_record(position, at, user);
             return;
         }
+        self.accept(at, user);
+    }
+
+    fn bad_record(&mut self, at: Location, reason: Diagnostic) {
+        self.w.summary.records += 1;
+        self.w.summary.rejected += 1;
+        self.w.located(at, reason);
+    }
+
+    fn diagnostic(&mut self, d: Diagnostic) {
+        self.w.diagnostic(d);
+    }
+}
+
+impl State {
+    /// A record whose Clerk id is new: joined with its Backend API user, if any, and converted.
+    fn accept(&mut self, at: Location, user: ClerkUser<'_>) {
         let Some(join) = &mut self.join else {
             return self.convert(at, &user);
         };
@@ -502,13 +601,4 @@ impl RecordSink for State {
         }
     }
 
-    fn bad_record(&mut self, at: Location, reason: Diagnostic) {
-        self.w.summary.records += 1;
-        self.w.summary.rejected += 1;
-        self.w.located(at, reason);
-    }
-
-    fn diagnostic(&mut self, d: Diagnostic) {
-        self.w.diagnostic(d);
-    }
 }

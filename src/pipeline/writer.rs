@@ -4,8 +4,6 @@
 use super::{batch_file_name, OutputFile, LAZY_MIGRATION_FILE, REPORT_FILE};
 use crate::report::{Diagnostic, Location, Stats, Summary};
 use crate::supertokens::BulkImportUser;
-use std::collections::HashSet;
-use std::hash::{BuildHasherDefault, Hasher};
 
 /// Batches, the streamed report and the lazy-migration file, as they fill.
 ///
@@ -25,30 +23,7 @@ pub(super) struct Writer {
     pub(super) diagnostics: u64,
     pub(super) lazy: Vec<u8>,
     pub(super) lazy_started: bool,
-    /// 64-bit XXH3 (fixed seed) of every Clerk id seen, for duplicate detection in flat-ish
-    /// memory. Two distinct ids collide with probability ~n²/2⁶⁵: about 3·10⁻⁸ for a million.
-    /// The keys are already hashes, so the set uses them as they are instead of hashing again.
-    seen_ids: HashSet<u64, BuildHasherDefault<AlreadyHashed>>,
     pub(super) out: Vec<OutputFile>,
-}
-
-/// The `Hasher` of a set whose `u64` keys are XXH3 outputs already: it passes the key through.
-#[derive(Default)]
-struct AlreadyHashed(u64);
-
-impl Hasher for AlreadyHashed {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        // Only `write_u64` is reached (the keys are `u64`); fold anything else in all the same.
-        for &b in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(b);
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
-    }
 }
 
 /// Text out of a buffer serde_json and string literals wrote, so always UTF-8; a lossy
@@ -70,7 +45,6 @@ impl Writer {
             diagnostics: 0,
             lazy: Vec::new(),
             lazy_started: false,
-            seen_ids: HashSet::default(),
             out: Vec::new(),
         }
     }
@@ -87,11 +61,6 @@ impl Writer {
     pub(super) fn located(&mut self, at: Location, d: Diagnostic) {
         let d = if d.record.is_none() && d.line.is_none() { d.at(at) } else { d };
         self.diagnostic(d);
-    }
-
-    /// Records the id; false when it was seen before.
-    pub(super) fn first_sighting(&mut self, id: &str) -> bool {
-        self.seen_ids.insert(xxhash_rust::xxh3::xxh3_64(id.as_bytes()))
     }
 
     /// Writes the user into the batch; true when that filled the batch and a new one (a new

@@ -5,11 +5,9 @@
 //! first user with a given identity is fine; each later one gets a [`PreflightWarning`] with
 //! the code and text the core would use and the position of the earlier user.
 //!
-//! **Memory.** Identities are stored as 128-bit XXH3 hashes of their normalised form (with a
-//! fixed seed, so runs are reproducible), plus the position of the first user: about 40 bytes
-//! per identity, whatever the string lengths. Two different identities collide with
-//! probability about n²/2¹²⁹: for 10⁸ identities, below 10⁻²². A collision would only add a
-//! false warning; it never hides a real conflict.
+//! **Memory.** Identities go to a [`Sightings`]: a Bloom filter of about 2 bytes per identity,
+//! and a log of 24 bytes per identity that the host may keep on disk. A warning is certain
+//! only after the log was replayed, so most come from [`Preflight::resolve`] at the end.
 //!
 //! **Primary users (E027).** The core reserves account info (email, phone, third-party
 //! identity) per tenant for *primary* users only. On core 12.x a user is primary when one of
@@ -21,15 +19,15 @@
 
 use serde::Serialize;
 use serde_json::Value;
-use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hash, Hasher};
-use xxhash_rust::xxh3::Xxh3;
+use std::collections::HashSet;
+use std::hash::BuildHasherDefault;
 
 use super::context::PUBLIC_TENANT;
 use super::java;
 use super::model::{BulkImportUser, RecipeId};
 use super::normalised::{self, Recipe};
 use super::phone;
+use crate::sightings::{Key, KeyHasher, KeyKind as Kind, Settled, Sightings};
 use std::borrow::Cow;
 
 /// Which users the core makes primary, and so checks for E027 (module docs).
@@ -60,71 +58,38 @@ pub struct PreflightWarning {
     pub tenant: Option<String>,
 }
 
-/// A 128-bit hash of a normalised identity.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Key(u64, u64);
-
-impl Hash for Key {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        state.write_u64(self.0);
-    }
-}
-
-/// Keys are already uniform hashes: the map uses their bits as they are.
-#[derive(Default)]
-struct KeyHasher(u64);
-
-impl Hasher for KeyHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
-    }
-}
-
-type KeyMap<V> = HashMap<Key, V, BuildHasherDefault<KeyHasher>>;
 type KeySet = HashSet<Key, BuildHasherDefault<KeyHasher>>;
 
-/// Identity kinds, hashed in first so equal strings of different kinds never meet.
+/// Which earlier holder of a key makes a conflict.
 #[derive(Clone, Copy)]
-#[repr(u8)]
-enum Kind {
-    EmailPasswordEmail = 1,
-    ThirdParty = 2,
-    PasswordlessEmail = 3,
-    PasswordlessPhone = 4,
-    PrimaryEmail = 5,
-    PrimaryPhone = 6,
-    PrimaryThirdParty = 7,
-    ExternalUserId = 8,
+enum Conflict {
+    /// Any earlier login method, this user's own included (the core inserts each method);
+    /// `repeat` when this user already holds the key in an earlier method.
+    AnyEarlierMethod { repeat: bool },
+    /// Only an earlier *user* (E027 and E031).
+    EarlierUser,
 }
 
-const SEED: u64 = 0x5eed_c1e7_0000_0001;
-
-fn key(kind: Kind, parts: &[&str]) -> Key {
-    let mut h = Xxh3::with_seed(SEED);
-    h.update(&[kind as u8]);
-    for p in parts {
-        h.update(p.as_bytes());
-        h.update(&[0xFF]); // never in UTF-8: parts cannot run into each other
-    }
-    let v = h.digest128();
-    Key(v as u64, (v >> 64) as u64)
+/// A key the filter may have seen before: its warning, if the replay confirms it.
+struct Suspect {
+    key: Key,
+    conflict: Conflict,
+    warning: PreflightWarning,
 }
 
-/// The streaming cross-import checker of spec §7.4.
+/// The cross-import checker of spec §7.4, in bounded memory (see [`crate::sightings`]).
+///
+/// [`Preflight::observe_user`] records each user's identities in a [`Sightings`]; most
+/// conflicts can only be named after [`Sightings`] replayed its log, so the warnings come from
+/// [`Preflight::resolve`], in the order of the users, once per replay.
 #[derive(Default)]
 pub struct Preflight {
     rule: PrimaryUserRule,
-    first_owner: KeyMap<u64>,
     existing_external_ids: KeySet,
     position: u64,
+    suspects: Vec<Suspect>,
+    /// The keys of the user being observed, to tell a repeat within one user.
+    user_keys: KeySet,
 }
 
 impl Preflight {
@@ -146,8 +111,7 @@ impl Preflight {
         S: AsRef<str>,
     {
         for id in ids {
-            self.existing_external_ids
-                .insert(key(Kind::ExternalUserId, &[java::trim(id.as_ref())]));
+            self.existing_external_ids.insert(Key::of(Kind::ExternalUserId, &[java::trim(id.as_ref())]));
         }
         self
     }
@@ -157,57 +121,108 @@ impl Preflight {
         self.position
     }
 
-    /// Checks the next user of the import against all earlier ones; returns its warnings.
-    pub fn observe(&mut self, user: &Value) -> Vec<PreflightWarning> {
+    /// How many possible conflicts wait for [`Preflight::resolve`].
+    pub fn pending(&self) -> usize {
+        self.suspects.len()
+    }
+
+    /// Records the next user of the import. Returns the warnings known at once (an external
+    /// id that exists in the core); the others come from [`Preflight::resolve`].
+    pub fn observe(&mut self, user: &Value, sightings: &mut Sightings) -> Vec<PreflightWarning> {
         let identities = Identities::of_json(user, self.rule);
-        self.observe_identities(&identities)
+        self.observe_identities(&identities, sightings)
     }
 
     /// [`Preflight::observe`] for a typed user this crate wrote, without a JSON tree.
-    pub fn observe_user(&mut self, user: &BulkImportUser<'_>) -> Vec<PreflightWarning> {
+    pub fn observe_user(&mut self, user: &BulkImportUser<'_>, sightings: &mut Sightings) -> Vec<PreflightWarning> {
         let identities = Identities::of_user(user, self.rule);
-        self.observe_identities(&identities)
+        self.observe_identities(&identities, sightings)
     }
 
-    fn observe_identities(&mut self, user: &Identities<'_>) -> Vec<PreflightWarning> {
+    /// The confirmed warnings of every user observed before `settled`'s replay began, in the
+    /// order of the users; false positives of the filter are dropped here.
+    pub fn resolve(&mut self, settled: &Settled) -> Vec<PreflightWarning> {
+        let mut warnings = Vec::new();
+        let mut e027_with: Vec<(u64, u64)> = Vec::new();
+        for s in std::mem::take(&mut self.suspects) {
+            let Some(earliest) = settled.earliest(&s.key) else { continue };
+            let own = s.warning.position;
+            let confirmed = match s.conflict {
+                Conflict::AnyEarlierMethod { repeat } => earliest < own || repeat,
+                Conflict::EarlierUser => earliest < own,
+            };
+            if !confirmed {
+                continue;
+            }
+            if s.warning.code == "E027" {
+                if e027_with.contains(&(own, earliest)) {
+                    continue;
+                }
+                e027_with.retain(|&(p, _)| p == own);
+                e027_with.push((own, earliest));
+            }
+            warnings.push(PreflightWarning { earlier_position: Some(earliest), ..s.warning });
+        }
+        warnings
+    }
+
+    /// Settles everything observed, for a caller holding the whole import in memory with the
+    /// log kept inside `sightings`: replays it and returns [`Preflight::resolve`]'s warnings.
+    pub fn finish(&mut self, sightings: &mut Sightings) -> Vec<PreflightWarning> {
+        if !sightings.replay_needed() {
+            return Vec::new(); // every suspect asks the replay about its key: there is none
+        }
+        sightings.replay_kept();
+        let settled = sightings.end_replay().unwrap_or_else(|_| sightings.abandon_replay());
+        self.resolve(&settled)
+    }
+
+    fn observe_identities(&mut self, user: &Identities<'_>, sightings: &mut Sightings) -> Vec<PreflightWarning> {
         let position = self.position;
         self.position += 1;
+        self.user_keys.clear();
         let mut warnings = Vec::new();
-        self.external_id(user.external_user_id, position, &mut warnings);
-        let mut e027_with: Vec<u64> = Vec::new();
+        self.external_id(user.external_user_id, position, sightings, &mut warnings);
         for method in &user.methods {
             let email = method.email.map(java::trim_lower);
             let phone = method.phone.map(|p| phone::normalise_phone_number(p).into_owned());
             for tenant in &method.tenants {
                 let tenant: &str = tenant;
+                let warning = |code: &'static str, message: String| PreflightWarning {
+                    code,
+                    message,
+                    position,
+                    earlier_position: None,
+                    tenant: Some(tenant.to_owned()),
+                };
                 match method.recipe {
                     Recipe::EmailPassword => {
                         if let Some(e) = &email {
-                            let k = key(Kind::EmailPasswordEmail, &[tenant, e]);
-                            self.unique(k, position, tenant, &mut warnings, || {
-                                ("E003", format!("E003: A user with email {e} already exists in emailpassword loginMethod."))
+                            let k = Key::of(Kind::EmailPasswordEmail, &[tenant, e]);
+                            self.unique(k, position, sightings, || {
+                                warning("E003", format!("E003: A user with email {e} already exists in emailpassword loginMethod."))
                             });
                         }
                     }
                     Recipe::ThirdParty => {
                         if let Some((id, uid)) = method.third_party {
-                            let k = key(Kind::ThirdParty, &[tenant, id, uid]);
-                            self.unique(k, position, tenant, &mut warnings, || {
-                                ("E005", format!("E005: A user with thirdPartyId {id} and thirdPartyUserId {uid} already exists in thirdparty loginMethod."))
+                            let k = Key::of(Kind::ThirdParty, &[tenant, id, uid]);
+                            self.unique(k, position, sightings, || {
+                                warning("E005", format!("E005: A user with thirdPartyId {id} and thirdPartyUserId {uid} already exists in thirdparty loginMethod."))
                             });
                         }
                     }
                     Recipe::Passwordless => {
                         if let Some(e) = &email {
-                            let k = key(Kind::PasswordlessEmail, &[tenant, e]);
-                            self.unique(k, position, tenant, &mut warnings, || {
-                                ("E006", format!("E006: A user with email {e} already exists in passwordless loginMethod."))
+                            let k = Key::of(Kind::PasswordlessEmail, &[tenant, e]);
+                            self.unique(k, position, sightings, || {
+                                warning("E006", format!("E006: A user with email {e} already exists in passwordless loginMethod."))
                             });
                         }
                         if let Some(p) = &phone {
-                            let k = key(Kind::PasswordlessPhone, &[tenant, p]);
-                            self.unique(k, position, tenant, &mut warnings, || {
-                                ("E007", format!("E007: A user with phoneNumber {p} already exists in passwordless loginMethod."))
+                            let k = Key::of(Kind::PasswordlessPhone, &[tenant, p]);
+                            self.unique(k, position, sightings, || {
+                                warning("E007", format!("E007: A user with phoneNumber {p} already exists in passwordless loginMethod."))
                             });
                         }
                     }
@@ -215,26 +230,18 @@ impl Preflight {
                 if user.primary {
                     let mut infos: Vec<Key> = Vec::with_capacity(3);
                     if let Some(e) = &email {
-                        infos.push(key(Kind::PrimaryEmail, &[tenant, e]));
+                        infos.push(Key::of(Kind::PrimaryEmail, &[tenant, e]));
                     }
                     if let Some(p) = phone.as_ref().filter(|_| method.recipe == Recipe::Passwordless) {
-                        infos.push(key(Kind::PrimaryPhone, &[tenant, p]));
+                        infos.push(Key::of(Kind::PrimaryPhone, &[tenant, p]));
                     }
                     if let Some((id, uid)) = method.third_party.filter(|_| method.recipe == Recipe::ThirdParty) {
-                        infos.push(key(Kind::PrimaryThirdParty, &[tenant, id, uid]));
+                        infos.push(Key::of(Kind::PrimaryThirdParty, &[tenant, id, uid]));
                     }
                     for k in infos {
-                        let owner = *self.first_owner.entry(k).or_insert(position);
-                        if owner != position && !e027_with.contains(&owner) {
-                            e027_with.push(owner);
-                            warnings.push(PreflightWarning {
-                                code: "E027",
-                                message: "E027: there is a conflicting account info".to_owned(),
-                                position,
-                                earlier_position: Some(owner),
-                                tenant: Some(tenant.to_owned()),
-                            });
-                        }
+                        self.earlier_user(k, position, sightings, || {
+                            warning("E027", "E027: there is a conflicting account info".to_owned())
+                        });
                     }
                 }
             }
@@ -242,60 +249,47 @@ impl Preflight {
         warnings
     }
 
-    fn external_id(&mut self, raw: Option<&str>, position: u64, warnings: &mut Vec<PreflightWarning>) {
+    fn external_id(&mut self, raw: Option<&str>, position: u64, sightings: &mut Sightings, warnings: &mut Vec<PreflightWarning>) {
         let Some(raw) = raw else {
             return;
         };
         let id = java::trim(raw);
-        let k = key(Kind::ExternalUserId, &[id]);
-        let message = || format!("E031: A user with externalId {id} already exists");
+        let k = Key::of(Kind::ExternalUserId, &[id]);
+        let warning = || PreflightWarning {
+            code: "E031",
+            message: format!("E031: A user with externalId {id} already exists"),
+            position,
+            earlier_position: None,
+            tenant: None,
+        };
         if self.existing_external_ids.contains(&k) {
-            warnings.push(PreflightWarning {
-                code: "E031",
-                message: message(),
-                position,
-                earlier_position: None,
-                tenant: None,
-            });
+            warnings.push(warning());
             return;
         }
-        let owner = *self.first_owner.entry(k).or_insert(position);
-        if owner != position {
-            warnings.push(PreflightWarning {
-                code: "E031",
-                message: message(),
-                position,
-                earlier_position: Some(owner),
-                tenant: None,
-            });
+        self.earlier_user(k, position, sightings, warning);
+    }
+
+    /// Records `k` for this user; a conflict when an earlier method (of any user, this one
+    /// included: the core inserts each login method) already holds it.
+    fn unique(&mut self, k: Key, position: u64, sightings: &mut Sightings, warning: impl FnOnce() -> PreflightWarning) {
+        let repeat = !self.user_keys.insert(k);
+        let suspect = if repeat {
+            // The user's first method with the key logged it; the replay finds who came first.
+            sightings.suspect(k);
+            true
+        } else {
+            sightings.sight(k, position)
+        };
+        if suspect {
+            self.suspects.push(Suspect { key: k, conflict: Conflict::AnyEarlierMethod { repeat }, warning: warning() });
         }
     }
 
-    /// Records `k` for this user; warns when an earlier method (of any user, this one
-    /// included: the core inserts each login method) already holds it.
-    fn unique(
-        &mut self,
-        k: Key,
-        position: u64,
-        tenant: &str,
-        warnings: &mut Vec<PreflightWarning>,
-        message: impl FnOnce() -> (&'static str, String),
-    ) {
-        use std::collections::hash_map::Entry;
-        match self.first_owner.entry(k) {
-            Entry::Vacant(v) => {
-                v.insert(position);
-            }
-            Entry::Occupied(o) => {
-                let (code, message) = message();
-                warnings.push(PreflightWarning {
-                    code,
-                    message,
-                    position,
-                    earlier_position: Some(*o.get()),
-                    tenant: Some(tenant.to_owned()),
-                });
-            }
+    /// Records `k` for this user; a conflict only when an earlier *user* holds it. A repeat
+    /// within the user adds nothing: its first sighting already names any earlier user.
+    fn earlier_user(&mut self, k: Key, position: u64, sightings: &mut Sightings, warning: impl FnOnce() -> PreflightWarning) {
+        if self.user_keys.insert(k) && sightings.sight(k, position) {
+            self.suspects.push(Suspect { key: k, conflict: Conflict::EarlierUser, warning: warning() });
         }
     }
 }
