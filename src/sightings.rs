@@ -16,6 +16,11 @@
 //!   positives. At the end the host replays the log once ([`Sightings::replay`]) and each
 //!   suspect gets the earliest position holding its key, which settles it exactly.
 //!
+//! What still grows is what waits for the replay: each suspect, with what its caller keeps to
+//! report it (a warning's text, a held record), about 100–1,000 bytes. That is proportional
+//! to the conflicts and repeats an export really has (plus ~0.4% of its keys), not to its
+//! users: an export where every user shares one email still needs memory per user.
+//!
 //! Keys are 128-bit XXH3 hashes of the normalised identity (fixed seed, so runs are
 //! reproducible). Two different identities collide with probability about n²/2¹²⁹: for 10⁸
 //! identities, below 10⁻²².
