@@ -1,25 +1,27 @@
 // All WebAssembly runs here, never on the page's main thread (STYLE.md, "The page").
 //
 // Protocol (one conversion per message; the page terminates this worker to cancel):
-//   page -> worker  {type: 'start', file: File, options: ConvertOptions}
+//   page -> worker  {type: 'start', file: File, options: ConvertOptions, run: string | null}
 //                   {type: 'validate', id, text, context: CoreContext}   any time, even mid-conversion
 //   worker -> page  {type: 'ready'}                          once the module is instantiated
 //                   {type: 'progress', bytes, totalBytes, records, converted, deferred,
 //                    rejected, batches, elapsedMs, usersPerSecond, wasmBytes}  one per pushed chunk
-//                   {type: 'result', summary, stats, files, diagnostics, preview, elapsedMs}
+//                   {type: 'result', summary, stats, files, storage, diagnostics, preview, elapsedMs}
 //                   {type: 'validation', id, verdict: RequestVerdict} or {type: 'validation', id, error}
 //                   {type: 'error', message, phase: 'init' | 'options' | 'convert'}
-// `files` are {name, secret, size, blob}: outputs leave as Blobs, never as one giant string.
+// `run` names the OPFS directory the page claimed for this conversion (www/output-store.js), or
+// is null to keep the files in memory. `files` are {name, secret, size, blob}: each blob is the
+// disk-backed File of the OPFS file written as the pieces arrived (`storage: 'disk'`), or, when
+// OPFS sync access handles are unavailable here, a Blob in memory (`storage: 'memory'`).
 // Besides the converter's own files, `files` has batches.zip (every batch, deflated as each
 // batch is completed) and, when records were rejected, rejected.csv (www/rejected-csv.js).
 import init, { Converter, validateBulkImport } from './pkg/clerk_to_supertokens.js';
 import { BatchZip } from './batch-zip.js';
 import { rejectedCsv } from './rejected-csv.js';
+import { OpfsStore, MemoryStore } from './output-store.js';
 
 /** Bytes per push: one call per chunk (STYLE.md), re-chunked because file streams give 64 KiB. */
 const CHUNK_BYTES = 1 << 20;
-/** Text held per output file before it is folded into a Blob, which the browser may keep on disk. */
-const FOLD_CHARS = 8 << 20;
 /** Converted users shown in the preview. */
 const PREVIEW_USERS = 50;
 
@@ -51,7 +53,7 @@ self.onmessage = async ({ data }) => {
   busy = true;
   try {
     await ready;
-    postMessage(await convert(data.file, data.options));
+    postMessage(await convert(data.file, data.options, data.run));
   } catch (err) {
     postMessage({ type: 'error', phase: err?.phase ?? 'convert', message: String(err?.message || err || 'unknown error') });
   } finally {
@@ -59,38 +61,7 @@ self.onmessage = async ({ data }) => {
   }
 };
 
-/** One output file, accumulated as pieces in order of arrival. */
-class OutputFile {
-  constructor(name, secret) {
-    this.name = name;
-    this.secret = secret;
-    /** @type {(string | Blob)[]} */
-    this.parts = [];
-    this.pending = 0;
-  }
-
-  /** @param {string | Uint8Array} data the piece's text, or its UTF-8 bytes */
-  add(piece, data = piece.text) {
-    if (!piece.append) {
-      this.parts = [];
-      this.pending = 0;
-    }
-    this.secret ||= piece.secret;
-    this.parts.push(data);
-    this.pending += data.length;
-    if (this.pending >= FOLD_CHARS) {
-      this.parts = [new Blob(this.parts)];
-      this.pending = 0;
-    }
-  }
-
-  blob() {
-    const type = this.name.endsWith('.ndjson') ? 'application/x-ndjson' : this.name.endsWith('.json') ? 'application/json' : 'text/plain';
-    return new Blob(this.parts, { type });
-  }
-}
-
-async function convert(file, options) {
+async function convert(file, options, run) {
   let converter;
   try {
     converter = new Converter(options ?? {});
@@ -98,27 +69,30 @@ async function convert(file, options) {
     throw Object.assign(new Error(err?.message ?? String(err)), { phase: 'options' });
   }
   const started = performance.now();
-  /** @type {Map<string, OutputFile>} */
+  const store = (await OpfsStore.open(run)) ?? new MemoryStore();
+  /** @type {Map<string, {name: string, secret: boolean, sink: {write(b: Uint8Array): void, truncate(): void, close(): void, file(): Promise<Blob>}}>} */
   const outputs = new Map();
   let preview = null;
   /** @type {BatchZip | null} */
   let zip = null;
+  let zipSink = null;
   let zipSecret = false;
-  const encoder = new TextEncoder();
-  const take = (pieces) => {
+  // Pieces come as UTF-8 bytes (pushBytes), written as they are: never decoded, except the
+  // first batch for the preview.
+  const take = async (pieces) => {
     for (const piece of pieces) {
       let out = outputs.get(piece.name);
-      if (!out) outputs.set(piece.name, (out = new OutputFile(piece.name, piece.secret)));
+      if (!out) outputs.set(piece.name, (out = { name: piece.name, secret: piece.secret, sink: await store.create(piece.name) }));
+      out.secret ||= piece.secret;
+      if (!piece.append) out.sink.truncate();
+      out.sink.write(piece.bytes);
       if (BATCH.test(piece.name)) {
-        // A batch comes whole, in one piece: into the zip now, and kept as bytes (not also as text).
-        if (!preview) preview = previewOf(piece.text);
-        const bytes = encoder.encode(piece.text);
-        zip ??= new BatchZip();
-        zip.add(piece.name, bytes);
+        // A batch comes whole, in one piece: complete on disk now, and into the zip.
+        out.sink.close();
+        if (!preview) preview = previewOf(piece.bytes);
+        if (!zip) zip = new BatchZip({ sink: (zipSink = await store.create(ZIP_NAME)) });
+        zip.add(piece.name, piece.bytes);
         zipSecret ||= piece.secret;
-        out.add(piece, bytes);
-      } else {
-        out.add(piece);
       }
     }
   };
@@ -140,8 +114,8 @@ async function convert(file, options) {
     const buffer = new Uint8Array(CHUNK_BYTES);
     let filled = 0;
     let read = 0;
-    const pushBuffer = () => {
-      take(converter.push(buffer.subarray(0, filled)));
+    const pushBuffer = async () => {
+      await take(converter.pushBytes(buffer.subarray(0, filled)));
       filled = 0;
       report(read);
     };
@@ -156,34 +130,38 @@ async function convert(file, options) {
         filled += n;
         offset += n;
         read += n;
-        if (filled === CHUNK_BYTES) pushBuffer();
+        if (filled === CHUNK_BYTES) await pushBuffer();
       }
     }
-    if (filled > 0) pushBuffer();
+    if (filled > 0) await pushBuffer();
     else if (read === 0) report(0);
-    take(converter.finish());
+    await take(converter.finishBytes());
     const { bytes: _consumed, ...summary } = converter.progress();
-    const reportFile = outputs.get('report.json');
-    const reportJson = reportFile ? JSON.parse(await reportFile.blob().text()) : {};
+    const files = [];
+    for (const f of [...outputs.values()].sort((a, b) => a.name.localeCompare(b.name))) {
+      const blob = await f.sink.file();
+      files.push({ name: f.name, secret: f.secret, size: blob.size, blob });
+    }
+    const reportFile = files.find((f) => f.name === 'report.json');
+    const reportJson = reportFile ? JSON.parse(await reportFile.blob.text()) : {};
     const diagnostics = reportJson.diagnostics ?? [];
-    const files = [...outputs.values()]
-      .sort((a, b) => a.name.localeCompare(b.name))
-      .map((f) => {
-        const blob = f.blob();
-        return { name: f.name, secret: f.secret, size: blob.size, blob };
-      });
     if (zip) {
-      const blob = zip.finish();
+      zip.finish();
+      const blob = await zipSink.file();
       files.push({ name: ZIP_NAME, secret: zipSecret, size: blob.size, blob, files: zip.files });
     }
     if (summary.rejected > 0) {
-      const blob = new Blob([rejectedCsv(diagnostics)], { type: 'text/csv' });
+      const sink = await store.create('rejected.csv');
+      sink.write(new TextEncoder().encode(rejectedCsv(diagnostics)));
+      const blob = await sink.file();
       files.push({ name: 'rejected.csv', secret: false, size: blob.size, blob });
     }
     return {
-      type: 'result', summary, stats: reportJson.stats ?? null, files, diagnostics, preview: preview ?? [], elapsedMs: performance.now() - started,
+      type: 'result', summary, stats: reportJson.stats ?? null, files, storage: store.kind, diagnostics, preview: preview ?? [], elapsedMs: performance.now() - started,
     };
   } finally {
+    // After a failure too: an open access handle would keep the directory from being removed.
+    store.closeAll();
     converter.free();
   }
 }
@@ -199,10 +177,10 @@ async function validate({ id, text, context }) {
 }
 
 /** A few converted users of the first batch, reduced to what the preview table shows. */
-function previewOf(batchText) {
+function previewOf(batchBytes) {
   let users;
   try {
-    users = JSON.parse(batchText).users ?? [];
+    users = JSON.parse(new TextDecoder().decode(batchBytes)).users ?? [];
   } catch {
     return null;
   }
