@@ -249,7 +249,7 @@ function validateInWorker(text, context) {
 const downloadOrder = (f) => (f.name.endsWith('.zip') ? 0 : 1);
 
 const STORAGE_NOTES = {
-  disk: 'These files are kept in this browser\'s private storage for this page, on this computer only, until you convert again or next open the page.',
+  opfs: 'These files are kept in this browser\'s private storage for this page, on this computer only, until you convert again or next open the page.',
   memory: 'This browser gives the page no private file storage, so these files are kept in memory: a very large export may not fit.',
 };
 

@@ -3,9 +3,10 @@
 // On disk when the browser allows it: the Origin Private File System (OPFS), one directory per
 // conversion, every file written piece by piece as the converter produces it through a
 // synchronous access handle (a dedicated-worker API), so no output file is ever held whole in
-// memory. The page downloads the disk-backed `File` that `getFile()` returns. Where OPFS or sync
-// access handles are missing or refuse to open, the files are kept in memory as Blobs instead
-// (`MemoryStore`), and the page says so.
+// memory. The page downloads the `File` that `getFile()` returns, backed by the OPFS file.
+// Where OPFS or sync access handles are missing or refuse to open, the files are kept in memory
+// as Blobs instead (`MemoryStore`), and the page says so. (In an incognito window Chromium keeps OPFS itself in
+// the browser process's memory, so there the files are off the page's heap but not on disk.)
 //
 // A conversion's directory is `conversion-<uuid>` at the OPFS root. The page that owns it holds
 // a Web Lock named after it for as long as it may offer those files. A directory whose lock
@@ -101,7 +102,7 @@ export class OpfsStore {
   }
 
   constructor(dir) {
-    this.kind = 'disk';
+    this.kind = 'opfs';
     this.dir = dir;
     /** @type {Set<OpfsFile>} */
     this.open = new Set();
@@ -156,7 +157,7 @@ class OpfsFile {
     this.open.delete(this);
   }
 
-  /** The written file, disk-backed. */
+  /** The written file, backed by the OPFS file (not a copy in memory). */
   async file() {
     this.close();
     return this.handle.getFile();

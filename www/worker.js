@@ -11,7 +11,7 @@
 //                   {type: 'error', message, phase: 'init' | 'options' | 'convert'}
 // `run` names the OPFS directory the page claimed for this conversion (www/output-store.js), or
 // is null to keep the files in memory. `files` are {name, secret, size, blob}: each blob is the
-// disk-backed File of the OPFS file written as the pieces arrived (`storage: 'disk'`), or, when
+// File backed by the OPFS file written as the pieces arrived (`storage: 'opfs'`), or, when
 // OPFS sync access handles are unavailable here, a Blob in memory (`storage: 'memory'`).
 // Besides the converter's own files, `files` has batches.zip (every batch, deflated as each
 // batch is completed) and, when records were rejected, rejected.csv (www/rejected-csv.js).
@@ -87,7 +87,7 @@ async function convert(file, options, run) {
       if (!piece.append) out.sink.truncate();
       out.sink.write(piece.bytes);
       if (BATCH.test(piece.name)) {
-        // A batch comes whole, in one piece: complete on disk now, and into the zip.
+        // A batch comes whole, in one piece: complete in OPFS now, and into the zip.
         out.sink.close();
         if (!preview) preview = previewOf(piece.bytes);
         if (!zip) zip = new BatchZip({ sink: (zipSink = await store.create(ZIP_NAME)) });

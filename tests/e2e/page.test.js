@@ -207,7 +207,7 @@ describe('the browser page', { timeout: 85_000 }, () => {
     assert.deepEqual(await download(page, 'lazy-migration.ndjson'), readFileSync(join(cliOut, 'lazy-migration.ndjson')));
 
     // The files were written to one directory of the Origin Private File System, and the page says where they are.
-    assert.equal(await page.getAttribute('#storage-note', 'data-storage'), 'disk');
+    assert.equal(await page.getAttribute('#storage-note', 'data-storage'), 'opfs');
     assert.match(await page.textContent('#storage-note'), /private storage for this page/);
     const listing = await opfsListing(page);
     const runs = Object.keys(listing);
