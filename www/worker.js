@@ -111,30 +111,13 @@ async function convert(file, options, run) {
   };
 
   try {
-    const buffer = new Uint8Array(CHUNK_BYTES);
-    let filled = 0;
     let read = 0;
-    const pushBuffer = async () => {
-      await take(converter.pushBytes(buffer.subarray(0, filled)));
-      filled = 0;
+    for await (const chunk of chunksOf(file)) {
+      read += chunk.length;
+      await take(converter.pushBytes(chunk));
       report(read);
-    };
-    const reader = file.stream().getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      let offset = 0;
-      while (offset < value.length) {
-        const n = Math.min(value.length - offset, CHUNK_BYTES - filled);
-        buffer.set(value.subarray(offset, offset + n), filled);
-        filled += n;
-        offset += n;
-        read += n;
-        if (filled === CHUNK_BYTES) await pushBuffer();
-      }
     }
-    if (filled > 0) await pushBuffer();
-    else if (read === 0) report(0);
+    if (read === 0) report(0);
     await take(converter.finishBytes());
     const { bytes: _consumed, ...summary } = converter.progress();
     const files = [];
@@ -164,6 +147,55 @@ async function convert(file, options, run) {
     store.closeAll();
     converter.free();
   }
+}
+
+/**
+ * The file in CHUNK_BYTES pieces (the last one shorter), each a view of one reused buffer that
+ * is valid until the next piece is asked for. Where a Blob's stream is a byte stream, a BYOB
+ * reader reads straight into that buffer, so reading allocates nothing per chunk (dead chunks
+ * would otherwise pile up in the worker until the next garbage collection); elsewhere the
+ * stream's own chunks are copied into it.
+ * @param {Blob} file
+ */
+async function* chunksOf(file) {
+  let buffer = new ArrayBuffer(CHUNK_BYTES);
+  let filled = 0;
+  let byob = null;
+  try {
+    byob = file.stream().getReader({ mode: 'byob' });
+  } catch {
+    // not a byte stream here
+  }
+  if (byob) {
+    for (;;) {
+      const { done, value } = await byob.read(new Uint8Array(buffer, filled, CHUNK_BYTES - filled));
+      if (value) buffer = value.buffer; // each read transfers the buffer and hands it back
+      if (done) break;
+      filled += value.length;
+      if (filled === CHUNK_BYTES) {
+        yield new Uint8Array(buffer, 0, filled);
+        filled = 0;
+      }
+    }
+  } else {
+    const bytes = new Uint8Array(buffer);
+    const reader = file.stream().getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      for (let offset = 0; offset < value.length;) {
+        const n = Math.min(value.length - offset, CHUNK_BYTES - filled);
+        bytes.set(value.subarray(offset, offset + n), filled);
+        filled += n;
+        offset += n;
+        if (filled === CHUNK_BYTES) {
+          yield bytes.subarray(0, filled);
+          filled = 0;
+        }
+      }
+    }
+  }
+  if (filled > 0) yield new Uint8Array(buffer, 0, filled);
 }
 
 /** The core's verdict on a bulk-import body; synchronous, so it runs between conversion chunks. */

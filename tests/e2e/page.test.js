@@ -219,7 +219,15 @@ describe('the browser page', { timeout: 85_000 }, () => {
   });
 
   // Both ways a browser can lack it: no OPFS on the page (hidden by an init script), or OPFS but
-  // no sync access handles in the worker (removed by a line put in front of the worker's script).
+  // no sync access handles in the worker (removed by lines put in front of the worker's script,
+  // which also take away BYOB readers of file streams, so the worker's other way of reading the
+  // file runs too).
+  const OLDER_WORKER = `delete FileSystemFileHandle.prototype.createSyncAccessHandle;
+    const getReader = ReadableStream.prototype.getReader;
+    ReadableStream.prototype.getReader = function (options) {
+      if (options?.mode === 'byob') throw new TypeError('no BYOB readers here');
+      return getReader.call(this, options);
+    };\n`;
   for (const missing of ['navigator.storage.getDirectory', 'FileSystemFileHandle.createSyncAccessHandle']) {
     test(`without ${missing} the files are kept in memory, still equal the CLI's, and the page says so`, async () => {
       const context = await browser.newContext({ acceptDownloads: true });
@@ -229,7 +237,7 @@ describe('the browser page', { timeout: 85_000 }, () => {
       } else {
         await context.route(/\/worker\.js$/, async (route) => {
           const response = await route.fetch();
-          await route.fulfill({ response, body: `delete FileSystemFileHandle.prototype.createSyncAccessHandle;\n${await response.text()}` });
+          await route.fulfill({ response, body: OLDER_WORKER + await response.text() });
         });
       }
       const page = await context.newPage();
