@@ -15,7 +15,8 @@
 //     the browser process (which holds in-memory Blobs) and of the storage service (OPFS),
 //   - the proportional set size (Pss, /proc/<pid>/smaps_rollup) summed over every process of
 //     the browser, which counts shared pages once,
-//   - the worker's wasm linear memory (the `wasmBytes` of the worker's progress messages).
+//   - the worker's wasm linear memory (the `wasmBytes` of the worker's progress messages), and
+//     the renderer's RSS less that: the part that does not depend on the converter's state.
 // It prints the peaks, with VmHWM (the kernel's own peak RSS) of each process, the renderer's
 // RSS and the wasm memory at each quarter of the file, and how flat they are: the growth from
 // the 25 % sample to the 100 % sample, and, with two sizes, the ratio of their peaks.
@@ -164,7 +165,7 @@ async function measure(users, server, dir, incognito) {
     await page.setInputFiles('#file-input', file);
     const started = Date.now();
     await page.click('#convert');
-    const peak = { jsHeap: 0, renderer: 0, browser: 0, storage: 0, total: 0 };
+    const peak = { jsHeap: 0, renderer: 0, rendererLessWasm: 0, browser: 0, storage: 0, total: 0 };
     /** The renderer's RSS and the wasm memory when the progress bar first reaches each quarter of the file. */
     const quarters = [];
     for (;;) {
@@ -175,6 +176,7 @@ async function measure(users, server, dir, incognito) {
       peak.jsHeap = Math.max(peak.jsHeap, metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0);
       const renderer = maxOf(pids('renderer'), rss);
       peak.renderer = Math.max(peak.renderer, renderer);
+      peak.rendererLessWasm = Math.max(peak.rendererLessWasm, renderer - state.wasm);
       peak.browser = Math.max(peak.browser, maxOf(pids('browser'), rss));
       peak.storage = Math.max(peak.storage, maxOf(pids('storage.mojom.StorageService'), rss));
       peak.total = Math.max(peak.total, totalPss());
@@ -220,14 +222,14 @@ try {
     process.stdout.write(`${r.users.toLocaleString('en')} users (${mb(r.fileBytes)} CSV), ${r.seconds.toFixed(1)} s, ${r.progressEvents} progress events, files kept in ${r.storage === 'opfs' ? 'OPFS' : r.storage}${incognito ? ', incognito' : ''}, summary ${JSON.stringify(r.summary)}\n`
       + `  peak main-thread JS heap ${mb(r.peak.jsHeap)}; wasm linear memory ${mb(r.wasmBytes)}\n`
       + `  renderer RSS before converting ${mb(r.baseline.renderer)}; peak renderer RSS ${mb(r.peak.renderer)} (VmHWM ${mb(r.hwm.renderer)}); browser process RSS ${mb(r.peak.browser)} (VmHWM ${mb(r.hwm.browser)}); storage service RSS ${mb(r.peak.storage)} (VmHWM ${mb(r.hwm.storage)})\n`
-      + `  all processes, Pss: ${mb(r.baseline.total)} before converting, peak ${mb(r.peak.total)}\n`
+      + `  all processes, Pss: ${mb(r.baseline.total)} before converting, peak ${mb(r.peak.total)}; renderer RSS less wasm memory, peak ${mb(r.peak.rendererLessWasm)}\n`
       + `  renderer RSS at 25/50/75/100% of the file: ${r.quarters.map((q) => mb(q.renderer)).join(' / ')} (wasm memory ${r.quarters.map((q) => mb(q.wasm)).join(' / ')})\n`
       + `  flatness, 25% -> 100%: renderer ${r.growth.renderer >= 0 ? '+' : ''}${mb(r.growth.renderer)} (x${r.growth.ratio.toFixed(2)}), of which wasm memory ${r.growth.wasm >= 0 ? '+' : ''}${mb(r.growth.wasm)}\n`);
   }
   if (results.length > 1) {
     const [small, big] = [results[0], results[results.length - 1]];
     process.stdout.write(`peaks, ${big.users.toLocaleString('en')} vs ${small.users.toLocaleString('en')} users (x${(big.users / small.users).toFixed(0)} the input): `
-      + `renderer RSS x${ratio(big.peak.renderer, small.peak.renderer)}, all processes (Pss) x${ratio(big.peak.total, small.peak.total)}, wasm memory x${ratio(big.wasmBytes, small.wasmBytes)}\n`);
+      + `renderer RSS x${ratio(big.peak.renderer, small.peak.renderer)}, renderer RSS less wasm memory x${ratio(big.peak.rendererLessWasm, small.peak.rendererLessWasm)}, all processes (Pss) x${ratio(big.peak.total, small.peak.total)}, wasm memory x${ratio(big.wasmBytes, small.wasmBytes)}\n`);
   }
   if (process.env.BENCH_JSON) process.stdout.write(`${JSON.stringify(results)}\n`);
 } finally {
