@@ -149,9 +149,9 @@ class OpfsFile {
     this.size = 0;
   }
 
+  /** No flush first: writes are visible to `getFile()` at once, and these files need not survive a crash. */
   close() {
     if (!this.access) return;
-    this.access.flush();
     this.access.close();
     this.access = null;
     this.open.delete(this);

@@ -22,6 +22,8 @@ import { OpfsStore, MemoryStore } from './output-store.js';
 
 /** Bytes per push: one call per chunk (STYLE.md), re-chunked because file streams give 64 KiB. */
 const CHUNK_BYTES = 1 << 20;
+/** Output files opened (or read back) at once: enough to hide the round trips, few enough for file descriptors. */
+const OPEN_AT_ONCE = 64;
 /** Converted users shown in the preview. */
 const PREVIEW_USERS = 50;
 
@@ -78,21 +80,28 @@ async function convert(file, options, run) {
   let zipSink = null;
   let zipSecret = false;
   // Pieces come as UTF-8 bytes (pushBytes), written as they are: never decoded, except the
-  // first batch for the preview.
+  // first batch for the preview. Opening a file is a round trip to the browser's storage, so the
+  // files a chunk starts are opened OPEN_AT_ONCE at a time, in parallel (small batches make
+  // thousands of files).
   const take = async (pieces) => {
-    for (const piece of pieces) {
-      let out = outputs.get(piece.name);
-      if (!out) outputs.set(piece.name, (out = { name: piece.name, secret: piece.secret, sink: await store.create(piece.name) }));
-      out.secret ||= piece.secret;
-      if (!piece.append) out.sink.truncate();
-      out.sink.write(piece.bytes);
-      if (BATCH.test(piece.name)) {
-        // A batch comes whole, in one piece: complete in OPFS now, and into the zip.
-        out.sink.close();
-        if (!preview) preview = previewOf(piece.bytes);
-        if (!zip) zip = new BatchZip({ sink: (zipSink = await store.create(ZIP_NAME)) });
-        zip.add(piece.name, piece.bytes);
-        zipSecret ||= piece.secret;
+    for (let i = 0; i < pieces.length; i += OPEN_AT_ONCE) {
+      const group = pieces.slice(i, i + OPEN_AT_ONCE);
+      const fresh = [...new Set(group.map((piece) => piece.name))].filter((name) => !outputs.has(name));
+      const sinks = await Promise.all(fresh.map((name) => store.create(name)));
+      fresh.forEach((name, j) => outputs.set(name, { name, secret: false, sink: sinks[j] }));
+      if (!zip && group.some((piece) => BATCH.test(piece.name))) zip = new BatchZip({ sink: (zipSink = await store.create(ZIP_NAME)) });
+      for (const piece of group) {
+        const out = outputs.get(piece.name);
+        out.secret ||= piece.secret;
+        if (!piece.append) out.sink.truncate();
+        out.sink.write(piece.bytes);
+        if (BATCH.test(piece.name)) {
+          // A batch comes whole, in one piece: complete in OPFS now, and into the zip.
+          out.sink.close();
+          if (!preview) preview = previewOf(piece.bytes);
+          zip.add(piece.name, piece.bytes);
+          zipSecret ||= piece.secret;
+        }
       }
     }
   };
@@ -121,9 +130,12 @@ async function convert(file, options, run) {
     await take(converter.finishBytes());
     const { bytes: _consumed, ...summary } = converter.progress();
     const files = [];
-    for (const f of [...outputs.values()].sort((a, b) => a.name.localeCompare(b.name))) {
-      const blob = await f.sink.file();
-      files.push({ name: f.name, secret: f.secret, size: blob.size, blob });
+    const sorted = [...outputs.values()].sort((a, b) => a.name.localeCompare(b.name));
+    for (let i = 0; i < sorted.length; i += OPEN_AT_ONCE) {
+      files.push(...await Promise.all(sorted.slice(i, i + OPEN_AT_ONCE).map(async (f) => {
+        const blob = await f.sink.file();
+        return { name: f.name, secret: f.secret, size: blob.size, blob };
+      })));
     }
     const reportFile = files.find((f) => f.name === 'report.json');
     const reportJson = reportFile ? JSON.parse(await reportFile.blob.text()) : {};
