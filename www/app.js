@@ -1,11 +1,15 @@
 // The page's main thread: UI only. The conversion runs in worker.js (protocol described
 // there); Cancel terminates that worker and starts a fresh one, because a running wasm call
 // cannot be interrupted any other way. User-supplied text is only ever set with textContent.
+// The worker writes the output files to a directory of the Origin Private File System that this
+// page claims per conversion (www/output-store.js); stale directories are removed on load and
+// before each conversion.
 import { formToOptions, describeOptions, OptionsError } from './options.js';
 import { DiagnosticsTable } from './diagnostics.js';
 import { renderCharts } from './charts.js';
 import { setupTabs } from './tabs.js';
 import { setupValidateTab } from './validate.js';
+import { opfsRoot, claimRun, removeStaleRuns } from './output-store.js';
 
 const $ = (id) => document.getElementById(id);
 const el = {
@@ -24,6 +28,7 @@ const el = {
   resultsTitle: $('results-title'),
   reconcile: $('reconcile'),
   downloads: $('downloads'),
+  storageNote: $('storage-note'),
   secretPanel: $('secret-panel'),
   secretAck: $('secret-ack'),
   secretDownloads: $('secret-downloads'),
@@ -52,6 +57,8 @@ let worker = null;
 let chosen = null;
 /** Object URLs of the current results, revoked when they are replaced. */
 let objectUrls = [];
+/** The OPFS directory of this page's latest conversion, and the release of its lock. */
+let run = null;
 /** The last conversion was cancelled: said once, when the fresh worker is ready. */
 let cancelled = false;
 /** Validations sent to the worker and not yet answered: id -> {text, context, resolve}. */
@@ -174,8 +181,27 @@ function summariseOptions() {
   }
 }
 
-function start() {
+/**
+ * Removes the stale OPFS directories (this page's previous conversion included) and claims a
+ * new one; null when there is no OPFS here, so the worker keeps the files in memory.
+ */
+async function nextRun() {
+  run?.release();
+  run = null;
+  const root = await opfsRoot();
+  if (!root) return null;
+  try {
+    await removeStaleRuns(root);
+    run = await claimRun();
+    return run.name;
+  } catch {
+    return null;
+  }
+}
+
+async function start() {
   if (state !== 'ready' || !chosen) return;
+  const file = chosen;
   clearResults();
   let options;
   try {
@@ -186,10 +212,13 @@ function start() {
     el.optionsDetails.open = true;
     return;
   }
-  showProgress({ bytes: 0, totalBytes: chosen.size, records: 0, usersPerSecond: 0 });
+  showProgress({ bytes: 0, totalBytes: file.size, records: 0, usersPerSecond: 0 });
   el.progressPanel.hidden = false;
-  setState('converting', `Converting ${chosen.name}…`);
-  worker.postMessage({ type: 'start', file: chosen, options });
+  setState('converting', `Converting ${file.name}…`);
+  const converter = worker;
+  const runName = await nextRun();
+  if (worker !== converter || state !== 'converting') return; // cancelled meanwhile
+  worker.postMessage({ type: 'start', file, options, run: runName });
 }
 
 function cancel() {
@@ -219,7 +248,12 @@ function validateInWorker(text, context) {
 /** The zip first: it is the one download most people need. */
 const downloadOrder = (f) => (f.name.endsWith('.zip') ? 0 : 1);
 
-function showResult({ summary, stats, files, diagnostics: rows, preview }) {
+const STORAGE_NOTES = {
+  opfs: 'These files are kept in this browser\'s private storage for this page, on this computer only, until you convert again or next open the page.',
+  memory: 'This browser gives the page no private file storage, so these files are kept in memory: a very large export may not fit.',
+};
+
+function showResult({ summary, stats, files, storage, diagnostics: rows, preview }) {
   el.progressPanel.hidden = true;
   for (const key of ['records', 'converted', 'deferred', 'rejected', 'batches']) $(`sum-${key}`).textContent = number(summary[key]);
   const balanced = summary.records === summary.converted + summary.deferred + summary.rejected;
@@ -231,6 +265,8 @@ function showResult({ summary, stats, files, diagnostics: rows, preview }) {
 
   const ordered = [...files].sort((a, b) => downloadOrder(a) - downloadOrder(b));
   el.downloads.replaceChildren(...ordered.filter((f) => !f.secret).map(downloadItem));
+  el.storageNote.textContent = STORAGE_NOTES[storage] ?? '';
+  el.storageNote.dataset.storage = storage;
   const secrets = ordered.filter((f) => f.secret);
   el.secretPanel.hidden = secrets.length === 0;
   el.secretAck.checked = false;
@@ -323,3 +359,5 @@ el.drop.addEventListener('drop', (event) => {
 setupTabs(document.querySelector('[role="tablist"]'));
 setupValidateTab(validateInWorker);
 startWorker();
+// Leftovers of earlier visits: finished, cancelled or crashed conversions nobody holds.
+opfsRoot().then((root) => root && removeStaleRuns(root)).catch(() => {});

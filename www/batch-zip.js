@@ -1,24 +1,26 @@
 // batches.zip, built while the conversion runs: each batch file is deflated into the archive
-// the moment the converter completes it, so the zip never needs the batches read back, and
-// its bytes are kept as Blob parts, never as one giant string or buffer.
+// the moment the converter completes it, so the zip never needs the batches read back. Its
+// bytes go to a sink as fflate produces them: an OPFS file in the worker (www/output-store.js),
+// or, by default, Blob parts in memory; never one giant buffer.
 //
 // fflate's synchronous streaming classes only: its async API starts workers from blob: URLs,
 // which the page's Content-Security-Policy (worker-src 'self') blocks. Runs in the worker.
 import { Zip, ZipDeflate } from './vendor/fflate.js';
+import { MemoryFile } from './output-store.js';
 
-/** Compressed bytes held before they are folded into a Blob, which the browser may keep on disk. */
-const FOLD_BYTES = 4 << 20;
 /** A fixed timestamp, so the same batches give the same archive. */
 const MTIME = new Date('2000-01-01T00:00:00Z');
 
 export class BatchZip {
-  /** @param {{level?: number}} [options] deflate level 0-9 (default 6) */
-  constructor({ level = 6 } = {}) {
+  /**
+   * @param {{level?: number, sink?: {write(bytes: Uint8Array): void}}} [options] deflate level
+   *   0-9 (default 6); where the archive's bytes go (default: memory, returned by `finish`)
+   */
+  constructor({ level = 6, sink } = {}) {
     this.level = level;
     this.files = 0;
-    /** @type {(Uint8Array | Blob)[]} */
-    this.parts = [];
-    this.pending = 0;
+    this.memory = sink ? null : new MemoryFile('batches.zip');
+    this.sink = sink ?? this.memory;
     this.error = null;
     this.done = false;
     this.zip = new Zip((err, chunk, final) => {
@@ -26,16 +28,13 @@ export class BatchZip {
         this.error = err;
         return;
       }
-      this.parts.push(chunk);
-      this.pending += chunk.length;
-      if (this.pending >= FOLD_BYTES) this.fold();
+      try {
+        this.sink.write(chunk);
+      } catch (e) {
+        this.error = e;
+      }
       if (final) this.done = true;
     });
-  }
-
-  fold() {
-    this.parts = [new Blob(this.parts)];
-    this.pending = 0;
   }
 
   /**
@@ -52,13 +51,11 @@ export class BatchZip {
     if (this.error) throw this.error;
   }
 
-  /** Ends the archive; its bytes as one Blob. */
+  /** Ends the archive; with the default sink, its bytes as one Blob. */
   finish() {
     this.zip.end();
     if (this.error) throw this.error;
     if (!this.done) throw new Error('the zip archive did not end');
-    const blob = new Blob(this.parts, { type: 'application/zip' });
-    this.parts = [];
-    return blob;
+    return this.memory?.blob();
   }
 }

@@ -1,25 +1,29 @@
 // All WebAssembly runs here, never on the page's main thread (STYLE.md, "The page").
 //
 // Protocol (one conversion per message; the page terminates this worker to cancel):
-//   page -> worker  {type: 'start', file: File, options: ConvertOptions}
+//   page -> worker  {type: 'start', file: File, options: ConvertOptions, run: string | null}
 //                   {type: 'validate', id, text, context: CoreContext}   any time, even mid-conversion
 //   worker -> page  {type: 'ready'}                          once the module is instantiated
 //                   {type: 'progress', bytes, totalBytes, records, converted, deferred,
 //                    rejected, batches, elapsedMs, usersPerSecond, wasmBytes}  one per pushed chunk
-//                   {type: 'result', summary, stats, files, diagnostics, preview, elapsedMs}
+//                   {type: 'result', summary, stats, files, storage, diagnostics, preview, elapsedMs}
 //                   {type: 'validation', id, verdict: RequestVerdict} or {type: 'validation', id, error}
 //                   {type: 'error', message, phase: 'init' | 'options' | 'convert'}
-// `files` are {name, secret, size, blob}: outputs leave as Blobs, never as one giant string.
+// `run` names the OPFS directory the page claimed for this conversion (www/output-store.js), or
+// is null to keep the files in memory. `files` are {name, secret, size, blob}: each blob is the
+// File backed by the OPFS file written as the pieces arrived (`storage: 'opfs'`), or, when
+// OPFS sync access handles are unavailable here, a Blob in memory (`storage: 'memory'`).
 // Besides the converter's own files, `files` has batches.zip (every batch, deflated as each
 // batch is completed) and, when records were rejected, rejected.csv (www/rejected-csv.js).
 import init, { Converter, validateBulkImport } from './pkg/clerk_to_supertokens.js';
 import { BatchZip } from './batch-zip.js';
 import { rejectedCsv } from './rejected-csv.js';
+import { OpfsStore, MemoryStore } from './output-store.js';
 
 /** Bytes per push: one call per chunk (STYLE.md), re-chunked because file streams give 64 KiB. */
 const CHUNK_BYTES = 1 << 20;
-/** Text held per output file before it is folded into a Blob, which the browser may keep on disk. */
-const FOLD_CHARS = 8 << 20;
+/** Output files opened (or read back) at once: enough to hide the round trips, few enough for file descriptors. */
+const OPEN_AT_ONCE = 64;
 /** Converted users shown in the preview. */
 const PREVIEW_USERS = 50;
 
@@ -51,7 +55,7 @@ self.onmessage = async ({ data }) => {
   busy = true;
   try {
     await ready;
-    postMessage(await convert(data.file, data.options));
+    postMessage(await convert(data.file, data.options, data.run));
   } catch (err) {
     postMessage({ type: 'error', phase: err?.phase ?? 'convert', message: String(err?.message || err || 'unknown error') });
   } finally {
@@ -59,38 +63,7 @@ self.onmessage = async ({ data }) => {
   }
 };
 
-/** One output file, accumulated as pieces in order of arrival. */
-class OutputFile {
-  constructor(name, secret) {
-    this.name = name;
-    this.secret = secret;
-    /** @type {(string | Blob)[]} */
-    this.parts = [];
-    this.pending = 0;
-  }
-
-  /** @param {string | Uint8Array} data the piece's text, or its UTF-8 bytes */
-  add(piece, data = piece.text) {
-    if (!piece.append) {
-      this.parts = [];
-      this.pending = 0;
-    }
-    this.secret ||= piece.secret;
-    this.parts.push(data);
-    this.pending += data.length;
-    if (this.pending >= FOLD_CHARS) {
-      this.parts = [new Blob(this.parts)];
-      this.pending = 0;
-    }
-  }
-
-  blob() {
-    const type = this.name.endsWith('.ndjson') ? 'application/x-ndjson' : this.name.endsWith('.json') ? 'application/json' : 'text/plain';
-    return new Blob(this.parts, { type });
-  }
-}
-
-async function convert(file, options) {
+async function convert(file, options, run) {
   let converter;
   try {
     converter = new Converter(options ?? {});
@@ -98,27 +71,37 @@ async function convert(file, options) {
     throw Object.assign(new Error(err?.message ?? String(err)), { phase: 'options' });
   }
   const started = performance.now();
-  /** @type {Map<string, OutputFile>} */
+  const store = (await OpfsStore.open(run)) ?? new MemoryStore();
+  /** @type {Map<string, {name: string, secret: boolean, sink: {write(b: Uint8Array): void, truncate(): void, close(): void, file(): Promise<Blob>}}>} */
   const outputs = new Map();
   let preview = null;
   /** @type {BatchZip | null} */
   let zip = null;
+  let zipSink = null;
   let zipSecret = false;
-  const encoder = new TextEncoder();
-  const take = (pieces) => {
-    for (const piece of pieces) {
-      let out = outputs.get(piece.name);
-      if (!out) outputs.set(piece.name, (out = new OutputFile(piece.name, piece.secret)));
-      if (BATCH.test(piece.name)) {
-        // A batch comes whole, in one piece: into the zip now, and kept as bytes (not also as text).
-        if (!preview) preview = previewOf(piece.text);
-        const bytes = encoder.encode(piece.text);
-        zip ??= new BatchZip();
-        zip.add(piece.name, bytes);
-        zipSecret ||= piece.secret;
-        out.add(piece, bytes);
-      } else {
-        out.add(piece);
+  // Pieces come as UTF-8 bytes (pushBytes), written as they are: never decoded, except the
+  // first batch for the preview. Opening a file is a round trip to the browser's storage, so the
+  // files a chunk starts are opened OPEN_AT_ONCE at a time, in parallel (small batches make
+  // thousands of files).
+  const take = async (pieces) => {
+    for (let i = 0; i < pieces.length; i += OPEN_AT_ONCE) {
+      const group = pieces.slice(i, i + OPEN_AT_ONCE);
+      const fresh = [...new Set(group.map((piece) => piece.name))].filter((name) => !outputs.has(name));
+      const sinks = await Promise.all(fresh.map((name) => store.create(name)));
+      fresh.forEach((name, j) => outputs.set(name, { name, secret: false, sink: sinks[j] }));
+      if (!zip && group.some((piece) => BATCH.test(piece.name))) zip = new BatchZip({ sink: (zipSink = await store.create(ZIP_NAME)) });
+      for (const piece of group) {
+        const out = outputs.get(piece.name);
+        out.secret ||= piece.secret;
+        if (!piece.append) out.sink.truncate();
+        out.sink.write(piece.bytes);
+        if (BATCH.test(piece.name)) {
+          // A batch comes whole, in one piece: complete in OPFS now, and into the zip.
+          out.sink.close();
+          if (!preview) preview = previewOf(piece.bytes);
+          zip.add(piece.name, piece.bytes);
+          zipSecret ||= piece.secret;
+        }
       }
     }
   };
@@ -137,55 +120,94 @@ async function convert(file, options) {
   };
 
   try {
-    const buffer = new Uint8Array(CHUNK_BYTES);
-    let filled = 0;
     let read = 0;
-    const pushBuffer = () => {
-      take(converter.push(buffer.subarray(0, filled)));
-      filled = 0;
+    for await (const chunk of chunksOf(file)) {
+      read += chunk.length;
+      await take(converter.pushBytes(chunk));
       report(read);
+    }
+    if (read === 0) report(0);
+    await take(converter.finishBytes());
+    const { bytes: _consumed, ...summary } = converter.progress();
+    const files = [];
+    const sorted = [...outputs.values()].sort((a, b) => a.name.localeCompare(b.name));
+    for (let i = 0; i < sorted.length; i += OPEN_AT_ONCE) {
+      files.push(...await Promise.all(sorted.slice(i, i + OPEN_AT_ONCE).map(async (f) => {
+        const blob = await f.sink.file();
+        return { name: f.name, secret: f.secret, size: blob.size, blob };
+      })));
+    }
+    const reportFile = files.find((f) => f.name === 'report.json');
+    const reportJson = reportFile ? JSON.parse(await reportFile.blob.text()) : {};
+    const diagnostics = reportJson.diagnostics ?? [];
+    if (zip) {
+      zip.finish();
+      const blob = await zipSink.file();
+      files.push({ name: ZIP_NAME, secret: zipSecret, size: blob.size, blob, files: zip.files });
+    }
+    if (summary.rejected > 0) {
+      const sink = await store.create('rejected.csv');
+      sink.write(new TextEncoder().encode(rejectedCsv(diagnostics)));
+      const blob = await sink.file();
+      files.push({ name: 'rejected.csv', secret: false, size: blob.size, blob });
+    }
+    return {
+      type: 'result', summary, stats: reportJson.stats ?? null, files, storage: store.kind, diagnostics, preview: preview ?? [], elapsedMs: performance.now() - started,
     };
+  } finally {
+    // After a failure too: an open access handle would keep the directory from being removed.
+    store.closeAll();
+    converter.free();
+  }
+}
+
+/**
+ * The file in CHUNK_BYTES pieces (the last one shorter), each a view of one reused buffer that
+ * is valid until the next piece is asked for. Where a Blob's stream is a byte stream, a BYOB
+ * reader reads straight into that buffer, so reading allocates nothing per chunk (dead chunks
+ * would otherwise pile up in the worker until the next garbage collection); elsewhere the
+ * stream's own chunks are copied into it.
+ * @param {Blob} file
+ */
+async function* chunksOf(file) {
+  let buffer = new ArrayBuffer(CHUNK_BYTES);
+  let filled = 0;
+  let byob = null;
+  try {
+    byob = file.stream().getReader({ mode: 'byob' });
+  } catch {
+    // not a byte stream here
+  }
+  if (byob) {
+    for (;;) {
+      const { done, value } = await byob.read(new Uint8Array(buffer, filled, CHUNK_BYTES - filled));
+      if (value) buffer = value.buffer; // each read transfers the buffer and hands it back
+      if (done) break;
+      filled += value.length;
+      if (filled === CHUNK_BYTES) {
+        yield new Uint8Array(buffer, 0, filled);
+        filled = 0;
+      }
+    }
+  } else {
+    const bytes = new Uint8Array(buffer);
     const reader = file.stream().getReader();
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
-      let offset = 0;
-      while (offset < value.length) {
+      for (let offset = 0; offset < value.length;) {
         const n = Math.min(value.length - offset, CHUNK_BYTES - filled);
-        buffer.set(value.subarray(offset, offset + n), filled);
+        bytes.set(value.subarray(offset, offset + n), filled);
         filled += n;
         offset += n;
-        read += n;
-        if (filled === CHUNK_BYTES) pushBuffer();
+        if (filled === CHUNK_BYTES) {
+          yield bytes.subarray(0, filled);
+          filled = 0;
+        }
       }
     }
-    if (filled > 0) pushBuffer();
-    else if (read === 0) report(0);
-    take(converter.finish());
-    const { bytes: _consumed, ...summary } = converter.progress();
-    const reportFile = outputs.get('report.json');
-    const reportJson = reportFile ? JSON.parse(await reportFile.blob().text()) : {};
-    const diagnostics = reportJson.diagnostics ?? [];
-    const files = [...outputs.values()]
-      .sort((a, b) => a.name.localeCompare(b.name))
-      .map((f) => {
-        const blob = f.blob();
-        return { name: f.name, secret: f.secret, size: blob.size, blob };
-      });
-    if (zip) {
-      const blob = zip.finish();
-      files.push({ name: ZIP_NAME, secret: zipSecret, size: blob.size, blob, files: zip.files });
-    }
-    if (summary.rejected > 0) {
-      const blob = new Blob([rejectedCsv(diagnostics)], { type: 'text/csv' });
-      files.push({ name: 'rejected.csv', secret: false, size: blob.size, blob });
-    }
-    return {
-      type: 'result', summary, stats: reportJson.stats ?? null, files, diagnostics, preview: preview ?? [], elapsedMs: performance.now() - started,
-    };
-  } finally {
-    converter.free();
   }
+  if (filled > 0) yield new Uint8Array(buffer, 0, filled);
 }
 
 /** The core's verdict on a bulk-import body; synchronous, so it runs between conversion chunks. */
@@ -199,10 +221,10 @@ async function validate({ id, text, context }) {
 }
 
 /** A few converted users of the first batch, reduced to what the preview table shows. */
-function previewOf(batchText) {
+function previewOf(batchBytes) {
   let users;
   try {
-    users = JSON.parse(batchText).users ?? [];
+    users = JSON.parse(new TextDecoder().decode(batchBytes)).users ?? [];
   } catch {
     return null;
   }

@@ -73,6 +73,37 @@ async function download(page, fileName) {
   return readFileSync(await dl.path());
 }
 
+/** The page's OPFS contents: {directory: {file: size}}, files at the root under ''. */
+const opfsListing = (page) => page.evaluate(async () => {
+  const root = await navigator.storage.getDirectory();
+  const listing = {};
+  for await (const [name, handle] of root.entries()) {
+    if (handle.kind === 'file') {
+      listing[''] ??= {};
+      listing[''][name] = (await handle.getFile()).size;
+      continue;
+    }
+    listing[name] = {};
+    for await (const [file, h] of handle.entries()) listing[name][file] = h.kind === 'file' ? (await h.getFile()).size : -1;
+  }
+  return listing;
+});
+
+/** Polls the OPFS listing until `ok` holds for it (the page cleans up asynchronously). */
+async function opfsUntil(page, ok, what) {
+  let listing;
+  for (let i = 0; i < 100; i++) {
+    // A directory removed while it is being listed makes the listing throw: list again.
+    listing = await opfsListing(page).catch((err) => `${err.message}`);
+    if (typeof listing === 'object' && ok(listing)) return listing;
+    await page.waitForTimeout(50);
+  }
+  assert.fail(`${what}: ${JSON.stringify(listing)}`);
+}
+
+/** The sizes of the named files of a CLI output directory. */
+const cliSizes = (dir, names) => Object.fromEntries(names.map((n) => [n, readFileSync(join(dir, n)).length]));
+
 /** The batch files of a CLI output directory, by name. */
 const cliBatches = (dir) => Object.fromEntries(readdirSync(dir).filter((n) => /^batch-\d+\.json$/.test(n)).sort().map((n) => [n, readFileSync(join(dir, n))]));
 
@@ -174,6 +205,80 @@ describe('the browser page', { timeout: 85_000 }, () => {
     assert.match(await page.textContent('#secret-panel'), /password digests or TOTP secrets/);
     await page.check('#secret-ack');
     assert.deepEqual(await download(page, 'lazy-migration.ndjson'), readFileSync(join(cliOut, 'lazy-migration.ndjson')));
+
+    // The files were written to one directory of the Origin Private File System, and the page says where they are.
+    assert.equal(await page.getAttribute('#storage-note', 'data-storage'), 'opfs');
+    assert.match(await page.textContent('#storage-note'), /private storage for this page/);
+    const listing = await opfsListing(page);
+    const runs = Object.keys(listing);
+    assert.equal(runs.length, 1, `one conversion directory: ${JSON.stringify(listing)}`);
+    assert.match(runs[0], /^conversion-[0-9a-f-]{36}$/);
+    const zipSize = (await download(page, 'batches.zip')).length;
+    assert.deepEqual(listing[runs[0]], { ...cliSizes(cliOut, ['batch-0001.json', 'lazy-migration.ndjson', 'report.json']), 'batches.zip': zipSize });
+    await page.context().close();
+  });
+
+  // Both ways a browser can lack it: no OPFS on the page (hidden by an init script), or OPFS but
+  // no sync access handles in the worker (removed by lines put in front of the worker's script,
+  // which also take away BYOB readers of file streams, so the worker's other way of reading the
+  // file runs too).
+  const OLDER_WORKER = `delete FileSystemFileHandle.prototype.createSyncAccessHandle;
+    const getReader = ReadableStream.prototype.getReader;
+    ReadableStream.prototype.getReader = function (options) {
+      if (options?.mode === 'byob') throw new TypeError('no BYOB readers here');
+      return getReader.call(this, options);
+    };\n`;
+  for (const missing of ['navigator.storage.getDirectory', 'FileSystemFileHandle.createSyncAccessHandle']) {
+    test(`without ${missing} the files are kept in memory, still equal the CLI's, and the page says so`, async () => {
+      const context = await browser.newContext({ acceptDownloads: true });
+      context.on('request', (r) => requests.push(r.url()));
+      if (missing.startsWith('navigator')) {
+        await context.addInitScript(() => { delete StorageManager.prototype.getDirectory; });
+      } else {
+        await context.route(/\/worker\.js$/, async (route) => {
+          const response = await route.fetch();
+          await route.fulfill({ response, body: OLDER_WORKER + await response.text() });
+        });
+      }
+      const page = await context.newPage();
+      page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+      page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+      await page.goto(server.url);
+      await page.waitForFunction(() => document.body.dataset.state === 'ready', null, { timeout: 10_000 });
+      await convert(page, SAMPLE);
+      assert.equal(await page.getAttribute('#storage-note', 'data-storage'), 'memory');
+      assert.match(await page.textContent('#storage-note'), /kept in memory/);
+      assert.deepEqual(await download(page, 'batch-0001.json'), readFileSync(join(cliOut, 'batch-0001.json')));
+      assert.deepEqual(await download(page, 'report.json'), readFileSync(join(cliOut, 'report.json')));
+      assert.deepEqual(unzip(await download(page, 'batches.zip')), cliBatches(cliOut));
+      await page.check('#secret-ack');
+      assert.deepEqual(await download(page, 'lazy-migration.ndjson'), readFileSync(join(cliOut, 'lazy-migration.ndjson')));
+      if (!missing.startsWith('navigator')) {
+        assert.deepEqual(await opfsListing(page), {}, 'nothing was written to OPFS');
+      }
+      await context.close();
+    });
+  }
+
+  test('stale conversion directories are removed on page load; a directory another tab holds, and other entries, stay', async () => {
+    const page = await openPage();
+    const other = await page.context().newPage();
+    await other.goto(server.url);
+    await page.evaluate(async () => {
+      const root = await navigator.storage.getDirectory();
+      for (const name of ['conversion-stale', 'conversion-other']) {
+        const dir = await root.getDirectoryHandle(name, { create: true });
+        const file = await (await dir.getFileHandle('batch-0001.json', { create: true })).createWritable();
+        await file.write('{"users":[]}');
+        await file.close();
+      }
+      await root.getFileHandle('unrelated.txt', { create: true });
+    });
+    // The other tab holds the lock of its conversion, the way a page does while it offers the files.
+    await other.evaluate(() => { navigator.locks.request('clerk-to-supertokens:conversion-other', () => new Promise(() => {})); });
+    await page.reload();
+    await opfsUntil(page, (l) => !('conversion-stale' in l), 'the stale directory is removed on load');
+    assert.deepEqual(await opfsListing(page), { '': { 'unrelated.txt': 0 }, 'conversion-other': { 'batch-0001.json': 12 } });
     await page.context().close();
   });
 
@@ -388,8 +493,14 @@ describe('the browser page', { timeout: 85_000 }, () => {
     assert.equal(await page.isHidden('#results'), true);
     assert.equal(await page.isHidden('#cancel'), true);
 
+    const cancelledRun = Object.keys(await opfsListing(page));
+    assert.equal(cancelledRun.length, 1, 'the cancelled conversion left its partial files');
+
     await convert(page, SAMPLE);
     assert.deepEqual(await shownSummary(page), { records: 4, converted: 3, deferred: 1, rejected: 0, batches: 1 });
+    const runs = Object.keys(await opfsListing(page));
+    assert.equal(runs.length, 1, `only the new conversion's directory is left: ${runs}`);
+    assert.notEqual(runs[0], cancelledRun[0], 'the cancelled conversion\'s directory was removed');
     await page.context().close();
   });
 
