@@ -121,6 +121,11 @@ export class OpfsStore {
   closeAll() {
     for (const file of [...this.open]) file.close();
   }
+
+  /** Deletes a closed file of this directory. */
+  async remove(name) {
+    await this.dir.removeEntry(name);
+  }
 }
 
 class OpfsFile {
@@ -147,6 +152,21 @@ class OpfsFile {
   truncate() {
     this.access.truncate(0);
     this.size = 0;
+  }
+
+  /**
+   * Feeds the whole file, from its first byte, to `consume` in pieces of `buffer`'s size; each
+   * piece is a view of `buffer`, valid until the next one.
+   * @param {Uint8Array} buffer
+   * @param {(piece: Uint8Array) => void} consume
+   */
+  replay(buffer, consume) {
+    for (let at = 0; at < this.size;) {
+      const n = this.access.read(buffer.subarray(0, Math.min(buffer.length, this.size - at)), { at });
+      if (n === 0) throw new Error(`could not read ${this.handle.name} back: it ended at ${at} of ${this.size} bytes`);
+      consume(buffer.subarray(0, n));
+      at += n;
+    }
   }
 
   /** No flush first: writes are visible to `getFile()` at once, and these files need not survive a crash. */

@@ -24,6 +24,8 @@ import { OpfsStore, MemoryStore } from './output-store.js';
 const CHUNK_BYTES = 1 << 20;
 /** Output files opened (or read back) at once: enough to hide the round trips, few enough for file descriptors. */
 const OPEN_AT_ONCE = 64;
+/** The converter's identity log, in the conversion's OPFS directory while it runs (src/sightings.rs). */
+const IDENTITY_LOG = '.identity-log';
 /** Converted users shown in the preview. */
 const PREVIEW_USERS = 50;
 
@@ -72,6 +74,10 @@ async function convert(file, options, run) {
   }
   const started = performance.now();
   const store = (await OpfsStore.open(run)) ?? new MemoryStore();
+  // With OPFS, the duplicate and conflict checks keep their log (24 bytes per email, phone,
+  // account and id) on disk too, so the worker's wasm memory stays flat; in memory otherwise.
+  const log = store.kind === 'opfs' ? await store.create(IDENTITY_LOG) : null;
+  if (log) converter.keepIdentityLogOutside();
   /** @type {Map<string, {name: string, secret: boolean, sink: {write(b: Uint8Array): void, truncate(): void, close(): void, file(): Promise<Blob>}}>} */
   const outputs = new Map();
   let preview = null;
@@ -124,10 +130,22 @@ async function convert(file, options, run) {
     for await (const chunk of chunksOf(file)) {
       read += chunk.length;
       await take(converter.pushBytes(chunk));
+      log?.write(converter.takeIdentityLog());
       report(read);
     }
     if (read === 0) report(0);
     await take(converter.finishBytes());
+    if (log) {
+      log.write(converter.takeIdentityLog());
+      const buffer = new Uint8Array(CHUNK_BYTES);
+      while (converter.replayNeeded()) {
+        log.replay(buffer, (piece) => converter.replayIdentityLog(piece));
+        await take(converter.endReplayBytes());
+        log.write(converter.takeIdentityLog());
+      }
+      log.close();
+      await store.remove(IDENTITY_LOG);
+    }
     const { bytes: _consumed, ...summary } = converter.progress();
     const files = [];
     const sorted = [...outputs.values()].sort((a, b) => a.name.localeCompare(b.name));

@@ -218,6 +218,28 @@ describe('the browser page', { timeout: 85_000 }, () => {
     await page.context().close();
   });
 
+  test('repeated ids and shared emails are settled through the identity log in OPFS, byte for byte as the CLI does, and the log is removed', async () => {
+    const file = join(tmp, 'repeats.csv');
+    const row = (id, email) => `user_${id},F,L,,${email},,${email},,,,,${BCRYPT},bcrypt,2024-03-01T12:00:00Z\n`;
+    const rows = Array.from({ length: 40 }, (_, i) => row(`r${i}`, `u${i}@example.com`));
+    writeFileSync(file, HEADER + rows.join('') + row('r3', 'u3@example.com') + row('r41', 'U7@example.com') + row('r42', 'u7@example.com'));
+    const out = join(tmp, 'repeats-out');
+    const r = cli(['convert', file, '--out', out]);
+    assert.equal(r.status, 0, r.stderr);
+    const expected = readJson(join(out, 'report.json'));
+    assert.equal(expected.diagnostics.filter((d) => d.code === 'duplicate-id').length, 1);
+    assert.equal(expected.diagnostics.filter((d) => /^E003: /.test(d.message)).length, 2);
+    const page = await openPage();
+    await convert(page, file);
+    assert.deepEqual(await shownSummary(page), expected.summary);
+    assert.deepEqual(await download(page, 'report.json'), readFileSync(join(out, 'report.json')));
+    assert.deepEqual(await download(page, 'batch-0001.json'), readFileSync(join(out, 'batch-0001.json')));
+    const listing = await opfsListing(page);
+    const [run] = Object.keys(listing);
+    assert.deepEqual(Object.keys(listing[run]).filter((n) => n.startsWith('.')), [], 'no identity log left behind');
+    await page.context().close();
+  });
+
   // Both ways a browser can lack it: no OPFS on the page (hidden by an init script), or OPFS but
   // no sync access handles in the worker (removed by lines put in front of the worker's script,
   // which also take away BYOB readers of file streams, so the worker's other way of reading the
