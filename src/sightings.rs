@@ -306,3 +306,65 @@ impl Settled {
         self.0.get(key).copied().filter(|&p| p != u64::MAX)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(i: u64) -> Key {
+        Key::of(KeyKind::ClerkId, &[&format!("user_{i}")])
+    }
+
+    /// Sights every key, settles the suspects with one replay (split every 7 bytes when the
+    /// log is outside) and returns, for each sighting, the earliest position the replay found.
+    fn settle(s: &mut Sightings, keys: &[(Key, u64)], outside: bool) -> Vec<Option<u64>> {
+        if outside {
+            s.keep_log_outside();
+        }
+        let flagged: Vec<bool> = keys.iter().map(|&(k, p)| s.sight(k, p)).collect();
+        let log = s.take_log();
+        if outside {
+            assert_eq!(log.len(), keys.len() * LOG_RECORD_BYTES);
+            for piece in log.chunks(7) {
+                s.replay(piece);
+            }
+        } else {
+            assert!(log.is_empty());
+            s.replay_kept();
+        }
+        let settled = s.end_replay().unwrap_or_else(|e| panic!("{e}"));
+        assert!(!s.replay_needed());
+        keys.iter().zip(flagged).map(|(&(k, _), f)| if f { settled.earliest(&k) } else { None }).collect()
+    }
+
+    #[test]
+    fn every_repeat_is_flagged_and_settled_to_its_first_position_across_grown_filters() {
+        for outside in [false, true] {
+            let mut s = Sightings::new();
+            s.tiny_filter(16, 1_000); // 20,000 keys: five filters of doubling size
+            let mut keys: Vec<(Key, u64)> = (0..20_000).map(|i| (key(i), i)).collect();
+            keys.extend([(key(5), 20_000), (key(19_999), 20_001), (key(5), 20_002)]);
+            let earliest = settle(&mut s, &keys, outside);
+            assert_eq!(s.filters.len(), 5);
+            assert_eq!(&earliest[20_000..], &[Some(5), Some(19_999), Some(5)]);
+            // A flagged first sighting is a false positive: the replay finds it first itself.
+            let false_positives = earliest[..20_000].iter().enumerate().filter(|(_, e)| e.is_some()).count();
+            assert!(earliest[..20_000].iter().enumerate().all(|(i, e)| e.is_none_or(|p| p == i as u64)));
+            assert!(false_positives < 200, "{false_positives} false positives among 20,000 keys");
+        }
+    }
+
+    #[test]
+    fn a_replay_that_is_not_the_whole_log_is_refused_and_can_be_done_again() {
+        let mut s = Sightings::new();
+        s.keep_log_outside();
+        s.sight(key(1), 0);
+        s.sight(key(1), 1);
+        let log = s.take_log();
+        s.replay(&log[..LOG_RECORD_BYTES + 3]);
+        assert!(s.end_replay().is_err());
+        assert!(s.replay_needed(), "the suspect still waits");
+        s.replay(&log);
+        assert_eq!(s.end_replay().map(|settled| settled.earliest(&key(1))), Ok(Some(0)));
+    }
+}

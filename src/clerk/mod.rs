@@ -7,6 +7,7 @@
 
 pub mod cells;
 pub mod csv;
+pub mod detect;
 pub mod json;
 pub mod json_record;
 pub mod json_stream;
