@@ -18,6 +18,18 @@ const records: number = c.progress().records;
 const bytes: Uint8Array[] = c.pushBytes(new Uint8Array([1, 2])).map((p) => p.bytes);
 void [converted, secret, s, text, names, records, bytes, c.finish()];
 
+// The identity log kept by the host (host/identity-log.js does this for convertFile).
+const big = new Converter(options);
+big.keepIdentityLogOutside();
+const log: Uint8Array = big.takeIdentityLog();
+big.finishBytes();
+if (big.replayNeeded()) {
+  big.replayIdentityLog(log);
+  const rest: Uint8Array[] = big.endReplayBytes().map((p) => p.bytes);
+  const restText: OutputFile[] = big.endReplay();
+  void [rest, restText];
+}
+
 import { submit, status, importUser, fetchCoreContext, validateBulkImport, type RequestVerdict } from '../../host/index.js';
 const r = await submit('out', { core: 'http://127.0.0.1:3567', dryRun: true });
 const q = await status({ core: 'http://127.0.0.1:3567' });
