@@ -327,6 +327,15 @@ describe('the browser page', { timeout: 85_000 }, () => {
     const page = await openPage();
     const other = await page.context().newPage();
     await other.goto(server.url);
+    // The other tab holds the lock of its conversion, the way a page does while it offers the
+    // files; taken (and granted) before the directory exists, since either page may still be
+    // running its own sweep of stale directories from loading.
+    await other.evaluate(() => new Promise((granted) => {
+      navigator.locks.request('clerk-to-supertokens:conversion-other', () => {
+        granted();
+        return new Promise(() => {});
+      });
+    }));
     await page.evaluate(async () => {
       const root = await navigator.storage.getDirectory();
       for (const name of ['conversion-stale', 'conversion-other']) {
@@ -337,8 +346,6 @@ describe('the browser page', { timeout: 85_000 }, () => {
       }
       await root.getFileHandle('unrelated.txt', { create: true });
     });
-    // The other tab holds the lock of its conversion, the way a page does while it offers the files.
-    await other.evaluate(() => { navigator.locks.request('clerk-to-supertokens:conversion-other', () => new Promise(() => {})); });
     await page.reload();
     await opfsUntil(page, (l) => !('conversion-stale' in l), 'the stale directory is removed on load');
     assert.deepEqual(await opfsListing(page), { '': { 'unrelated.txt': 0 }, 'conversion-other': { 'batch-0001.json': 12 } });
