@@ -531,6 +531,13 @@ describe('the browser page', { timeout: 85_000 }, () => {
     for (const line of lines.slice(1, -1)) {
       for (const cell of line.match(/("([^"]|"")*"|[^,]*)(,|$)/g)) assert.ok(!/^"?[=+\-@\t\r]/.test(cell), `cell starts with a formula trigger: ${cell}`);
     }
+    // Delete takes rejected.csv away with the rest, from the page and from OPFS.
+    assert.ok((await downloadButtons(page)).includes('rejected.csv'));
+    assert.ok(Object.values(await opfsListing(page)).some((dir) => 'rejected.csv' in dir));
+    await page.click('#forget');
+    assert.match(await forgetOutcome(page), /^Deleted \d+ files/);
+    assert.deepEqual(await downloadButtons(page), []);
+    assert.deepEqual(await opfsListing(page), {});
 
     // Each chart is an SVG with a title and a label holding its numbers, plus a table of them.
     const charts = await page.$$eval('#charts figure', (figs) => figs.map((f) => ({
