@@ -3,13 +3,14 @@
 // cannot be interrupted any other way. User-supplied text is only ever set with textContent.
 // The worker writes the output files to a directory of the Origin Private File System that this
 // page claims per conversion (www/output-store.js); stale directories are removed on load and
-// before each conversion.
+// before each conversion, and "Delete these files from this browser" removes the current one
+// at once (or, where the files are kept in memory, lets go of them).
 import { formToOptions, describeOptions, OptionsError } from './options.js';
 import { DiagnosticsTable } from './diagnostics.js';
 import { renderCharts } from './charts.js';
 import { setupTabs } from './tabs.js';
 import { setupValidateTab } from './validate.js';
-import { opfsRoot, claimRun, removeStaleRuns } from './output-store.js';
+import { opfsRoot, claimRun, removeStaleRuns, deleteRun } from './output-store.js';
 
 const $ = (id) => document.getElementById(id);
 const el = {
@@ -27,11 +28,15 @@ const el = {
   results: $('results'),
   resultsTitle: $('results-title'),
   reconcile: $('reconcile'),
+  downloadsTitle: $('downloads-title'),
   downloads: $('downloads'),
   storageNote: $('storage-note'),
   secretPanel: $('secret-panel'),
   secretAck: $('secret-ack'),
   secretDownloads: $('secret-downloads'),
+  forgetPanel: $('forget-panel'),
+  forget: $('forget'),
+  forgetStatus: $('forget-status'),
   previewBody: document.querySelector('#preview tbody'),
   previewEmpty: $('preview-empty'),
   optionsDetails: $('options-details'),
@@ -59,6 +64,12 @@ let chosen = null;
 let objectUrls = [];
 /** The OPFS directory of this page's latest conversion, and the release of its lock. */
 let run = null;
+/** The files of the results on screen, {files, storage}; null before any and once they are deleted. */
+let shown = null;
+/** Bumped whenever the results on screen change, so a deletion that ends later leaves new results alone. */
+let shownId = 0;
+/** The deletion under way, if any: a new conversion waits for it before claiming its directory. */
+let deleting = null;
 /** The last conversion was cancelled: said once, when the fresh worker is ready. */
 let cancelled = false;
 /** Validations sent to the worker and not yet answered: id -> {text, context, resolve}. */
@@ -144,6 +155,8 @@ function showError(message) {
 function clearResults() {
   for (const url of objectUrls) URL.revokeObjectURL(url);
   objectUrls = [];
+  shown = null;
+  shownId++;
   el.results.hidden = true;
   el.error.hidden = true;
   el.error.textContent = '';
@@ -216,6 +229,7 @@ async function start() {
   el.progressPanel.hidden = false;
   setState('converting', `Converting ${file.name}…`);
   const converter = worker;
+  await deleting; // a deletion still running ends first (it settles, never rejects)
   const runName = await nextRun();
   if (worker !== converter || state !== 'converting') return; // cancelled meanwhile
   worker.postMessage({ type: 'start', file, options, run: runName });
@@ -249,9 +263,15 @@ function validateInWorker(text, context) {
 const downloadOrder = (f) => (f.name.endsWith('.zip') ? 0 : 1);
 
 const STORAGE_NOTES = {
-  opfs: 'These files are kept in this browser\'s private storage for this page, on this computer only, until you convert again or next open the page.',
+  opfs: 'These files are kept in this browser\'s private storage for this page, on this computer only, until you delete them (below), convert again or next open the page.',
   memory: 'This browser gives the page no private file storage, so these files are kept in memory: a very large export may not fit.',
 };
+const DELETED_NOTES = {
+  opfs: 'These files were deleted from this browser\'s storage. Convert the export again to get them back.',
+  memory: 'This page no longer holds these files. Convert the export again to get them back.',
+};
+const FORGET_LABEL = 'Delete these files from this browser';
+const FORGET_AGAIN_LABEL = 'Try deleting these files again';
 
 function showResult({ summary, stats, files, storage, diagnostics: rows, preview }) {
   el.progressPanel.hidden = true;
@@ -267,11 +287,19 @@ function showResult({ summary, stats, files, storage, diagnostics: rows, preview
   el.downloads.replaceChildren(...ordered.filter((f) => !f.secret).map(downloadItem));
   el.storageNote.textContent = STORAGE_NOTES[storage] ?? '';
   el.storageNote.dataset.storage = storage;
+  delete el.storageNote.dataset.deleted;
   const secrets = ordered.filter((f) => f.secret);
   el.secretPanel.hidden = secrets.length === 0;
   el.secretAck.checked = false;
   el.secretDownloads.replaceChildren(...secrets.map(downloadItem));
   syncSecretButtons();
+  shown = { files, storage };
+  shownId++;
+  el.forgetPanel.hidden = files.length === 0;
+  el.forget.textContent = FORGET_LABEL;
+  el.forget.removeAttribute('aria-disabled');
+  el.forgetStatus.textContent = '';
+  el.forgetStatus.classList.remove('failed');
 
   renderPreview(preview);
   diagnostics.load(rows);
@@ -296,7 +324,7 @@ function downloadItem(file) {
 }
 
 function download(file) {
-  if (file.secret && !el.secretAck.checked) return;
+  if (!file.blob || (file.secret && !el.secretAck.checked)) return;
   const url = URL.createObjectURL(file.blob);
   objectUrls.push(url);
   const a = document.createElement('a');
@@ -306,6 +334,69 @@ function download(file) {
   document.body.append(a);
   a.click();
   a.remove();
+}
+
+/**
+ * Deletes the current conversion's directory: its lock released, then removed. Resolves to null
+ * when it is gone (or there was none: the files were in memory), or to the browser's refusal,
+ * in which case the directory is still there and claimed again.
+ */
+async function deleteCurrentRun() {
+  if (!run) return null;
+  const claimed = run;
+  run = null;
+  const root = await opfsRoot();
+  if (!root) {
+    claimed.release();
+    return null;
+  }
+  const outcome = await deleteRun(root, claimed);
+  run = outcome.run;
+  return outcome.error;
+}
+
+const inUse = (err) => ['NoModificationAllowedError', 'InvalidModificationError'].includes(err?.name);
+
+/** "Delete these files from this browser": the files go, the summary and diagnostics stay. */
+async function deleteFiles() {
+  if (!shown || deleting || el.forget.getAttribute('aria-disabled') === 'true') return;
+  const id = shownId;
+  const { files, storage } = shown;
+  // aria-disabled, not disabled, so focus stays on the button while the browser works.
+  el.forget.setAttribute('aria-disabled', 'true');
+  el.forgetStatus.classList.remove('failed');
+  el.forgetStatus.textContent = 'Deleting these files…';
+  let failure = null;
+  deleting = deleteCurrentRun().catch((err) => err ?? new Error('unknown error')).then((err) => { failure = err; });
+  await deleting;
+  deleting = null;
+  if (id !== shownId) return; // other results (or none) are on screen now
+  el.forget.removeAttribute('aria-disabled');
+  if (failure) {
+    el.forget.textContent = FORGET_AGAIN_LABEL;
+    el.forgetStatus.classList.add('failed');
+    el.forgetStatus.textContent = inUse(failure)
+      ? `These files were not deleted: the browser says one of them is still in use, by a download that is still reading it, say. Let your downloads finish, then choose “${FORGET_AGAIN_LABEL}”.`
+      : `These files could not be deleted (${failure.name || 'Error'}: ${failure.message || failure}). Choose “${FORGET_AGAIN_LABEL}”; failing that, they are deleted the next time you convert or open this page.`;
+    return;
+  }
+  // Let go of every reference the page holds: object URLs, the Files or Blobs, their buttons.
+  for (const url of objectUrls) URL.revokeObjectURL(url);
+  objectUrls = [];
+  for (const file of files) file.blob = null;
+  shown = null;
+  const bytes = files.reduce((sum, f) => sum + f.size, 0);
+  el.downloads.replaceChildren();
+  el.secretDownloads.replaceChildren();
+  el.secretAck.checked = false;
+  el.secretPanel.hidden = true;
+  el.forgetPanel.hidden = true;
+  el.storageNote.textContent = DELETED_NOTES[storage] ?? DELETED_NOTES.opfs;
+  el.storageNote.dataset.deleted = 'true';
+  const where = storage === 'memory' ? 'this page\'s memory' : 'this browser\'s storage';
+  el.forgetStatus.textContent = `Deleted ${number(files.length)} file${files.length === 1 ? '' : 's'} (${size(bytes)}) from ${where}.`;
+  // The button is gone: focus goes to the heading of the section it was in.
+  el.downloadsTitle.focus();
 }
 
 function syncSecretButtons() {
@@ -335,6 +426,7 @@ el.cancel.addEventListener('click', cancel);
 el.form.addEventListener('input', summariseOptions);
 el.form.addEventListener('change', summariseOptions);
 el.secretAck.addEventListener('change', syncSecretButtons);
+el.forget.addEventListener('click', deleteFiles);
 document.addEventListener('keydown', (event) => {
   if (event.key === 'Escape') cancel();
 });

@@ -12,7 +12,8 @@
 // a Web Lock named after it for as long as it may offer those files. A directory whose lock
 // nobody holds is stale (the page's previous conversion, a cancelled or crashed worker's partial
 // files, a closed tab) and is removed on page load and when a conversion starts. Other tabs'
-// results stay: their locks are held.
+// results stay: their locks are held. The page can also delete its own conversion's directory
+// at once, when the person asks it to (`deleteRun`).
 
 export const RUN_PREFIX = 'conversion-';
 const lockName = (run) => `clerk-to-supertokens:${run}`;
@@ -37,10 +38,10 @@ export async function opfsRoot() {
 /**
  * Names a new conversion directory and takes its lock (the directory itself is created by the
  * worker). Without Web Locks, the returned release does nothing.
+ * @param {string} [name] a directory to claim again (see `deleteRun`); a new one when omitted
  * @returns {Promise<{name: string, release: () => void}>}
  */
-export async function claimRun() {
-  const name = `${RUN_PREFIX}${crypto.randomUUID()}`;
+export async function claimRun(name = `${RUN_PREFIX}${crypto.randomUUID()}`) {
   if (!navigator.locks) return { name, release: () => {} };
   const release = await new Promise((granted, failed) => {
     let done;
@@ -75,6 +76,27 @@ export async function removeStaleRuns(root) {
     }
   }
   return removed;
+}
+
+/**
+ * Deletes a conversion's directory now, at the page's request. Its lock is released first, so
+ * that whatever happens next the directory counts as stale. When the browser refuses (a file of
+ * it still in use: Chromium refuses while any of its files is open for writing, and removes
+ * nothing), the lock is taken again, since the page still offers the files, and the refusal is
+ * returned with the new claim. A directory that is already gone, or was never created (the
+ * files were kept in memory), counts as deleted.
+ * @param {FileSystemDirectoryHandle} root
+ * @param {{name: string, release: () => void}} claimed from `claimRun`
+ * @returns {Promise<{error: null, run: null} | {error: Error, run: {name: string, release: () => void}}>}
+ */
+export async function deleteRun(root, claimed) {
+  claimed.release();
+  try {
+    await root.removeEntry(claimed.name, { recursive: true });
+  } catch (error) {
+    if (error?.name !== 'NotFoundError') return { error, run: await claimRun(claimed.name) };
+  }
+  return { error: null, run: null };
 }
 
 /** Output files in one OPFS directory; worker only. */

@@ -101,6 +101,21 @@ async function opfsUntil(page, ok, what) {
   assert.fail(`${what}: ${JSON.stringify(listing)}`);
 }
 
+/** The names of the Web Locks the page holds. */
+const heldLocks = (page) => page.evaluate(async () => (await navigator.locks.query()).held.map((l) => l.name));
+
+/** The download buttons on the page, by file name. */
+const downloadButtons = (page) => page.$$eval('button.download', (bs) => bs.map((b) => b.dataset.file));
+
+/** Waits for the deletion's status to differ from `previous` and leave "Deleting…", and returns it. */
+async function forgetOutcome(page, previous = '') {
+  await page.waitForFunction((old) => {
+    const status = document.getElementById('forget-status').textContent;
+    return status !== old && status !== '' && !status.startsWith('Deleting');
+  }, previous);
+  return page.textContent('#forget-status');
+}
+
 /** The sizes of the named files of a CLI output directory. */
 const cliSizes = (dir, names) => Object.fromEntries(names.map((n) => [n, readFileSync(join(dir, n)).length]));
 
@@ -251,9 +266,16 @@ describe('the browser page', { timeout: 85_000 }, () => {
       return getReader.call(this, options);
     };\n`;
   for (const missing of ['navigator.storage.getDirectory', 'FileSystemFileHandle.createSyncAccessHandle']) {
-    test(`without ${missing} the files are kept in memory, still equal the CLI's, and the page says so`, async () => {
+    test(`without ${missing} the files are kept in memory, still equal the CLI's, the page says so, and Delete lets go of them`, async () => {
       const context = await browser.newContext({ acceptDownloads: true });
       context.on('request', (r) => requests.push(r.url()));
+      // The object URLs the page makes (one per download) and those it revokes.
+      await context.addInitScript(() => {
+        const { createObjectURL, revokeObjectURL } = URL;
+        window.__urls = { made: [], revoked: [] };
+        URL.createObjectURL = (blob) => { const url = createObjectURL(blob); window.__urls.made.push(url); return url; };
+        URL.revokeObjectURL = (url) => { window.__urls.revoked.push(url); revokeObjectURL(url); };
+      });
       if (missing.startsWith('navigator')) {
         await context.addInitScript(() => { delete StorageManager.prototype.getDirectory; });
       } else {
@@ -278,6 +300,25 @@ describe('the browser page', { timeout: 85_000 }, () => {
       if (!missing.startsWith('navigator')) {
         assert.deepEqual(await opfsListing(page), {}, 'nothing was written to OPFS');
       }
+
+      // Delete: every Blob's button goes, every object URL made for a download is revoked.
+      const offered = await downloadButtons(page);
+      assert.deepEqual([...offered].sort(), ['batch-0001.json', 'batches.zip', 'lazy-migration.ndjson', 'report.json']);
+      const urls = await page.evaluate(() => window.__urls);
+      assert.equal(urls.made.length, 4, 'one object URL per download');
+      assert.deepEqual(urls.revoked, [], 'none revoked before Delete');
+      await page.click('#forget');
+      assert.match(await forgetOutcome(page), /^Deleted 4 files \([\d.]+ K?B\) from this page's memory\.$/);
+      assert.deepEqual(await downloadButtons(page), []);
+      assert.equal(await page.isHidden('#secret-panel'), true);
+      assert.equal(await page.evaluate(() => document.activeElement.id), 'downloads-title');
+      assert.equal(await page.textContent('#storage-note'), 'This page no longer holds these files. Convert the export again to get them back.');
+      assert.deepEqual((await page.evaluate(() => window.__urls.revoked)).sort(), [...urls.made].sort(), 'every object URL is revoked');
+      assert.ok(!(await heldLocks(page)).some((name) => name.startsWith('clerk-to-supertokens:')), 'no conversion lock is held');
+      if (!missing.startsWith('navigator')) assert.deepEqual(await opfsListing(page), {});
+      assert.deepEqual(await shownSummary(page), { records: 4, converted: 3, deferred: 1, rejected: 0, batches: 1 }, 'the summary stays');
+      await convert(page, SAMPLE);
+      assert.deepEqual(await download(page, 'report.json'), readFileSync(join(cliOut, 'report.json')), 'a new conversion works after Delete');
       await context.close();
     });
   }
@@ -286,6 +327,15 @@ describe('the browser page', { timeout: 85_000 }, () => {
     const page = await openPage();
     const other = await page.context().newPage();
     await other.goto(server.url);
+    // The other tab holds the lock of its conversion, the way a page does while it offers the
+    // files; taken (and granted) before the directory exists, since either page may still be
+    // running its own sweep of stale directories from loading.
+    await other.evaluate(() => new Promise((granted) => {
+      navigator.locks.request('clerk-to-supertokens:conversion-other', () => {
+        granted();
+        return new Promise(() => {});
+      });
+    }));
     await page.evaluate(async () => {
       const root = await navigator.storage.getDirectory();
       for (const name of ['conversion-stale', 'conversion-other']) {
@@ -296,11 +346,99 @@ describe('the browser page', { timeout: 85_000 }, () => {
       }
       await root.getFileHandle('unrelated.txt', { create: true });
     });
-    // The other tab holds the lock of its conversion, the way a page does while it offers the files.
-    await other.evaluate(() => { navigator.locks.request('clerk-to-supertokens:conversion-other', () => new Promise(() => {})); });
     await page.reload();
     await opfsUntil(page, (l) => !('conversion-stale' in l), 'the stale directory is removed on load');
     assert.deepEqual(await opfsListing(page), { '': { 'unrelated.txt': 0 }, 'conversion-other': { 'batch-0001.json': 12 } });
+    await page.context().close();
+  });
+
+  test('"Delete these files from this browser" removes the conversion\'s directory, its lock and every download, keeps the summary, and a new conversion then works', async () => {
+    const expected = readJson(join(cliOut, 'report.json'));
+    const page = await openPage();
+    await convert(page, SAMPLE);
+    assert.deepEqual(unzip(await download(page, 'batches.zip')), cliBatches(cliOut));
+    await page.check('#secret-ack');
+    await download(page, 'lazy-migration.ndjson');
+    const before = await opfsListing(page);
+    const [run] = Object.keys(before);
+    assert.deepEqual(Object.keys(before), [run], `one conversion directory: ${JSON.stringify(before)}`);
+    const offered = await downloadButtons(page);
+    assert.deepEqual([...offered].sort(), Object.keys(before[run]).sort(), 'every file in the directory has a download button');
+    assert.ok((await heldLocks(page)).includes(`clerk-to-supertokens:${run}`), 'the page holds the directory\'s lock');
+    assert.equal(await page.getAttribute('#forget-status', 'aria-live'), 'polite');
+    assert.equal(await page.getAttribute('#forget-status', 'role'), 'status');
+    assert.equal(await page.textContent('#forget-status'), '');
+    assert.match(await page.textContent('#forget-help'), /Let your downloads finish first/);
+
+    // By keyboard: the button is in the Tab order right after the last download, Enter deletes.
+    await page.focus('button[data-file="lazy-migration.ndjson"]');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'forget');
+    assert.equal(await page.textContent('#forget'), 'Delete these files from this browser');
+    await page.keyboard.press('Enter');
+    const status = await forgetOutcome(page);
+    assert.match(status, new RegExp(`^Deleted ${offered.length} files \\([\\d.]+ K?B\\) from this browser's storage\\.$`));
+
+    assert.deepEqual(await opfsListing(page), {}, 'the conversion\'s directory is gone');
+    assert.ok(!(await heldLocks(page)).some((name) => name.startsWith('clerk-to-supertokens:')), 'its lock is released');
+    assert.deepEqual(await downloadButtons(page), [], 'no download button is left, batches.zip and the secret files included');
+    assert.equal(await page.isHidden('#secret-panel'), true);
+    assert.equal(await page.isHidden('#forget'), true);
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'downloads-title', 'focus moves to the Downloads heading');
+    assert.equal(await page.getAttribute('#storage-note', 'data-deleted'), 'true');
+    assert.match(await page.textContent('#storage-note'), /^These files were deleted from this browser's storage\. Convert the export again/);
+    // The summary and the diagnostics stay.
+    assert.equal(await page.isVisible('#results'), true);
+    assert.deepEqual(await shownSummary(page), expected.summary);
+    assert.equal(await page.locator('#diagnostics tbody tr').count(), expected.diagnostics.length);
+    assert.ok(expected.diagnostics.length > 0);
+
+    // A second conversion: a fresh directory, downloads and the button again.
+    await convert(page, SAMPLE);
+    assert.deepEqual(await shownSummary(page), expected.summary);
+    assert.deepEqual(await download(page, 'batch-0001.json'), readFileSync(join(cliOut, 'batch-0001.json')));
+    const after = await opfsListing(page);
+    const [second] = Object.keys(after);
+    assert.deepEqual(Object.keys(after), [second], JSON.stringify(after));
+    assert.notEqual(second, run);
+    assert.deepEqual(Object.keys(after[second]).sort(), Object.keys(before[run]).sort());
+    assert.equal(await page.isVisible('#forget'), true);
+    assert.equal(await page.textContent('#forget-status'), '');
+    assert.equal(await page.getAttribute('#storage-note', 'data-deleted'), null);
+    assert.match(await page.textContent('#storage-note'), /private storage for this page/);
+    await page.context().close();
+  });
+
+  test('when the browser refuses to delete (a file still open), the page says so, keeps the files, their lock and downloads, and a retry deletes them', async () => {
+    const page = await openPage();
+    await convert(page, SAMPLE);
+    const [run] = Object.keys(await opfsListing(page));
+    const offered = await downloadButtons(page);
+    // Something else still has report.json open: Chromium then refuses to remove the directory.
+    await page.evaluate(async (name) => {
+      const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle(name);
+      window.__open = await (await dir.getFileHandle('report.json')).createWritable({ keepExistingData: true });
+    }, run);
+    await page.click('#forget');
+    const status = await forgetOutcome(page);
+    assert.match(status, /^These files were not deleted: the browser says one of them is still in use, by a download that is still reading it, say\. Let your downloads finish, then choose “Try deleting these files again”\.$/);
+    assert.equal(await page.textContent('#forget'), 'Try deleting these files again');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'forget', 'focus stays on the button, now the retry');
+    assert.equal(await page.getAttribute('#forget', 'aria-disabled'), null);
+    assert.deepEqual(await downloadButtons(page), offered, 'the downloads stay');
+    assert.deepEqual(await download(page, 'report.json'), readFileSync(join(cliOut, 'report.json')), 'and still work');
+    const listing = await opfsListing(page);
+    assert.deepEqual(Object.keys(listing[run]).filter((n) => !n.endsWith('.crswap')).sort(), [...offered].sort(), 'nothing was deleted');
+    assert.ok((await heldLocks(page)).includes(`clerk-to-supertokens:${run}`), 'the lock is taken again');
+    assert.match(await page.textContent('#storage-note'), /private storage for this page/);
+
+    await page.evaluate(() => window.__open.abort());
+    await page.focus('#forget');
+    await page.keyboard.press('Enter');
+    assert.match(await forgetOutcome(page, status), /^Deleted \d+ files .* from this browser's storage\.$/);
+    assert.deepEqual(await opfsListing(page), {});
+    assert.deepEqual(await downloadButtons(page), []);
+    assert.deepEqual(await heldLocks(page), []);
     await page.context().close();
   });
 
@@ -393,6 +531,13 @@ describe('the browser page', { timeout: 85_000 }, () => {
     for (const line of lines.slice(1, -1)) {
       for (const cell of line.match(/("([^"]|"")*"|[^,]*)(,|$)/g)) assert.ok(!/^"?[=+\-@\t\r]/.test(cell), `cell starts with a formula trigger: ${cell}`);
     }
+    // Delete takes rejected.csv away with the rest, from the page and from OPFS.
+    assert.ok((await downloadButtons(page)).includes('rejected.csv'));
+    assert.ok(Object.values(await opfsListing(page)).some((dir) => 'rejected.csv' in dir));
+    await page.click('#forget');
+    assert.match(await forgetOutcome(page), /^Deleted \d+ files/);
+    assert.deepEqual(await downloadButtons(page), []);
+    assert.deepEqual(await opfsListing(page), {});
 
     // Each chart is an SVG with a title and a label holding its numbers, plus a table of them.
     const charts = await page.$$eval('#charts figure', (figs) => figs.map((f) => ({
