@@ -254,11 +254,15 @@ impl Sightings {
         self.partial.extend_from_slice(records.remainder());
     }
 
-    /// Replays the log kept inside (see [`Sightings::new`]).
-    pub fn replay_kept(&mut self) {
+    /// Replays the log kept inside (see [`Sightings::new`]) and ends the replay. With the log
+    /// kept outside there is nothing here to replay: every suspect is then settled as having no
+    /// earlier holder, so that a caller which cannot replay never waits forever.
+    pub fn settle_kept(&mut self) -> Settled {
         let log = std::mem::take(&mut self.log);
         self.replay(&log);
         self.log = log;
+        // A failed replay has reset every suspect to "no earlier holder seen".
+        self.end_replay().unwrap_or_else(|_| Settled(std::mem::take(&mut self.suspects)))
     }
 
     fn replay_record(&mut self, record: &[u8]) {
@@ -284,15 +288,6 @@ impl Sightings {
             ));
         }
         Ok(Settled(std::mem::take(&mut self.suspects)))
-    }
-
-    /// Gives up on the current suspects, as if none had an earlier holder: for a caller that
-    /// cannot replay the log, so that it never waits forever.
-    pub fn abandon_replay(&mut self) -> Settled {
-        self.replayed = 0;
-        self.partial.clear();
-        self.suspects.clear();
-        Settled(KeyMap::default())
     }
 }
 
@@ -328,11 +323,13 @@ mod tests {
             for piece in log.chunks(7) {
                 s.replay(piece);
             }
+        }
+        let settled = if outside {
+            s.end_replay().unwrap_or_else(|e| panic!("{e}"))
         } else {
             assert!(log.is_empty());
-            s.replay_kept();
-        }
-        let settled = s.end_replay().unwrap_or_else(|e| panic!("{e}"));
+            s.settle_kept()
+        };
         assert!(!s.replay_needed());
         keys.iter().zip(flagged).map(|(&(k, _), f)| if f { settled.earliest(&k) } else { None }).collect()
     }

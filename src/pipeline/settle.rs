@@ -61,17 +61,8 @@ impl State {
                 if !self.sightings.keeps_log_inside() {
                     return self.take_output();
                 }
-                self.sightings.replay_kept();
-                match self.sightings.end_replay() {
-                    Ok(settled) => self.apply(&settled),
-                    Err(e) => {
-                        // Cannot happen with the log kept inside; never loop on it.
-                        let d = Diagnostic::new(Code::InvalidValue, Severity::Error, format!("internal error, duplicate and conflict checks incomplete: {e}"));
-                        self.w.diagnostic(d);
-                        let settled = self.sightings.abandon_replay();
-                        self.apply(&settled);
-                    }
-                }
+                let settled = self.sightings.settle_kept();
+                self.apply(&settled);
                 continue;
             }
             if !self.api_only_done {

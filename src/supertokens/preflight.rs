@@ -172,9 +172,7 @@ impl Preflight {
         if !sightings.replay_needed() {
             return Vec::new(); // every suspect asks the replay about its key: there is none
         }
-        sightings.replay_kept();
-        let settled = sightings.end_replay().unwrap_or_else(|_| sightings.abandon_replay());
-        self.resolve(&settled)
+        self.resolve(&sightings.settle_kept())
     }
 
     fn observe_identities(&mut self, user: &Identities<'_>, sightings: &mut Sightings) -> Vec<PreflightWarning> {
