@@ -93,39 +93,21 @@ impl<'o> FieldReader<'o, '_> {
     }
 
     /// ARRAY_OF_STRING: an array of non-blank strings (`[]` is valid).
-    pub fn array_of_string(
-        &mut self,
-        key: &str,
-        required: bool,
-        suffix: &str,
-    ) -> Option<&'o [Value]> {
-        let value = self.present(key, required, suffix)?;
-        match value {
-            Value::Array(a)
-                if a.iter()
-                    .all(|e| e.as_str().is_some_and(|s| !java::is_blank(s))) =>
-            {
-                Some(a)
-            }
-            _ => {
-                self.type_error(key, "array of string", suffix);
-                None
-            }
-        }
+    pub fn array_of_string(&mut self, key: &str, required: bool, suffix: &str) -> Option<&'o [Value]> {
+        self.array_of(key, required, suffix, "array of string", |e| e.as_str().is_some_and(|s| !java::is_blank(s)))
     }
 
     /// ARRAY_OF_OBJECT: an array of objects (`[]` is valid).
-    pub fn array_of_object(
-        &mut self,
-        key: &str,
-        required: bool,
-        suffix: &str,
-    ) -> Option<&'o [Value]> {
-        let value = self.present(key, required, suffix)?;
-        match value {
-            Value::Array(a) if a.iter().all(Value::is_object) => Some(a),
+    pub fn array_of_object(&mut self, key: &str, required: bool, suffix: &str) -> Option<&'o [Value]> {
+        self.array_of(key, required, suffix, "array of object", Value::is_object)
+    }
+
+    /// An array whose every element is `ok`, else the core's type error naming `type_name`.
+    fn array_of(&mut self, key: &str, required: bool, suffix: &str, type_name: &str, ok: impl Fn(&Value) -> bool) -> Option<&'o [Value]> {
+        match self.present(key, required, suffix)? {
+            Value::Array(a) if a.iter().all(ok) => Some(a),
             _ => {
-                self.type_error(key, "array of object", suffix);
+                self.type_error(key, type_name, suffix);
                 None
             }
         }
