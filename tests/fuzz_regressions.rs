@@ -2,42 +2,19 @@
 //! between converting an input in one push and converting it in pieces.
 
 mod common;
-use clerk_to_supertokens::pipeline::{Converter, OutputFile};
 use clerk_to_supertokens::Options;
 use common::*;
 use std::collections::BTreeMap;
 
-/// Converts `input` pushed as the given pieces.
-fn convert_pieces(input: &[u8], options: &Options, cuts: &[usize]) -> BTreeMap<String, String> {
-    let mut c = Converter::new(options.clone()).expect("valid options");
-    let mut files = BTreeMap::<String, String>::new();
-    let mut take = |pieces: Vec<OutputFile>| {
-        for p in pieces {
-            let f = files.entry(p.name).or_default();
-            if !p.append {
-                f.clear();
-            }
-            f.push_str(&p.text);
-        }
-    };
-    let mut start = 0;
-    for &cut in cuts {
-        take(c.push(&input[start..cut]));
-        start = cut;
-    }
-    take(c.push(&input[start..]));
-    take(c.finish());
-    files
-}
 
 /// The output is the same whole, split once anywhere, and byte by byte.
 fn assert_chunking_invariant(input: &[u8], options: &Options) -> BTreeMap<String, String> {
-    let whole = convert_pieces(input, options, &[]);
+    let whole = convert_cut(input, options, &[]).0;
     for cut in 0..=input.len() {
-        assert_eq!(convert_pieces(input, options, &[cut]), whole, "split at {cut}");
+        assert_eq!(convert_cut(input, options, &[cut]).0, whole, "split at {cut}");
     }
     let every: Vec<usize> = (1..input.len()).collect();
-    assert_eq!(convert_pieces(input, options, &every), whole, "byte by byte");
+    assert_eq!(convert_cut(input, options, &every).0, whole, "byte by byte");
     whole
 }
 

@@ -5,7 +5,7 @@
 mod common;
 use clerk_to_supertokens::convert::RESET_FLAG_KEY;
 use clerk_to_supertokens::options::{BannedPolicy, ExternalIdSource, Features, UnsupportedHashPolicy};
-use clerk_to_supertokens::pipeline::{Converter, OutputFile};
+use common::convert_cut;
 use clerk_to_supertokens::supertokens::{validate_request, CoreContext, RequestValidator};
 use clerk_to_supertokens::Options;
 use proptest::prelude::*;
@@ -121,27 +121,6 @@ fn cuts(len: usize) -> impl Strategy<Value = Vec<usize>> {
 
 // ---- helpers ---------------------------------------------------------------------------------
 
-fn convert_at(input: &[u8], options: &Options, cuts: &[usize]) -> (BTreeMap<String, String>, clerk_to_supertokens::Summary) {
-    let mut c = Converter::new(options.clone()).expect("valid options");
-    let mut files = BTreeMap::<String, String>::new();
-    let mut take = |pieces: Vec<OutputFile>| {
-        for p in pieces {
-            let f = files.entry(p.name).or_default();
-            if !p.append {
-                f.clear();
-            }
-            f.push_str(&p.text);
-        }
-    };
-    let mut start = 0;
-    for &cut in cuts {
-        take(c.push(&input[start..cut]));
-        start = cut;
-    }
-    take(c.push(&input[start..]));
-    take(c.finish());
-    (files, c.progress().summary)
-}
 
 /// The files as JSON, with the `reset` policy's random passwords masked.
 fn comparable(files: &BTreeMap<String, String>) -> BTreeMap<String, Value> {
@@ -184,17 +163,17 @@ proptest! {
         (input, cuts) in dashboard_csv().prop_flat_map(|(input, _)| { let len = input.len(); (Just(input), cuts(len)) }),
         options in options(),
     ) {
-        let (whole, ws) = convert_at(&input, &options, &[]);
-        let (chunked, cs) = convert_at(&input, &options, &cuts);
+        let (whole, ws) = convert_cut(&input, &options, &[]);
+        let (chunked, cs) = convert_cut(&input, &options, &cuts);
         prop_assert_eq!(ws, cs);
         prop_assert_eq!(comparable(&whole), comparable(&chunked), "cuts {:?}", cuts);
         let byte_by_byte: Vec<usize> = (1..input.len()).collect();
-        prop_assert_eq!(comparable(&convert_at(&input, &options, &byte_by_byte).0), comparable(&whole));
+        prop_assert_eq!(comparable(&convert_cut(&input, &options, &byte_by_byte).0), comparable(&whole));
     }
 
     #[test]
     fn every_row_of_a_generated_csv_is_accounted_for((input, rows) in dashboard_csv(), options in options()) {
-        let (files, s) = convert_at(&input, &options, &[]);
+        let (files, s) = convert_cut(&input, &options, &[]);
         assert_accounted(&files, s);
         prop_assert_eq!(s.records, rows as u64);
     }
@@ -202,7 +181,7 @@ proptest! {
     #[test]
     fn every_record_of_arbitrary_bytes_is_accounted_for(input in prop::collection::vec(any::<u8>(), 0..1500), options in options(), cuts in cuts(1500)) {
         let cuts: Vec<usize> = cuts.into_iter().filter(|&c| c <= input.len()).collect();
-        let (files, s) = convert_at(&input, &options, &cuts);
+        let (files, s) = convert_cut(&input, &options, &cuts);
         assert_accounted(&files, s);
     }
 
@@ -210,13 +189,13 @@ proptest! {
     fn every_record_behind_a_header_is_accounted_for(body in prop::collection::vec(any::<u8>(), 0..1500), options in options()) {
         let mut input = format!("{HEADER}\n").into_bytes();
         input.extend_from_slice(&body);
-        let (files, s) = convert_at(&input, &options, &[]);
+        let (files, s) = convert_cut(&input, &options, &[]);
         assert_accounted(&files, s);
     }
 
     #[test]
     fn every_converted_user_passes_the_validator_in_the_declared_context((input, _) in dashboard_csv(), options in options()) {
-        let (files, s) = convert_at(&input, &options, &[]);
+        let (files, s) = convert_cut(&input, &options, &[]);
         let ctx = CoreContext {
             features: Some(options.features.names().into_iter().map(String::from).collect()),
             now_ms: Some(NOW_MS),

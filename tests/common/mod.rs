@@ -37,6 +37,21 @@ pub fn convert_chunked(input: &[u8], options: Options, chunk: usize) -> BTreeMap
     files
 }
 
+/// The files and summary of a conversion pushed in the pieces between `cuts` (ascending
+/// offsets into `input`; none for one push).
+pub fn convert_cut(input: &[u8], options: &Options, cuts: &[usize]) -> (BTreeMap<String, String>, clerk_to_supertokens::Summary) {
+    let mut c = Converter::new(options.clone()).expect("valid options");
+    let mut files = BTreeMap::new();
+    let mut start = 0;
+    for &cut in cuts {
+        write_pieces(&mut files, c.push(&input[start..cut]));
+        start = cut;
+    }
+    write_pieces(&mut files, c.push(&input[start..]));
+    write_pieces(&mut files, c.finish());
+    (files, c.progress().summary)
+}
+
 /// Converts in one push.
 pub fn convert(input: &[u8], options: Options) -> BTreeMap<String, String> {
     convert_chunked(input, options, input.len().max(1))
