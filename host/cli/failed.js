@@ -1,7 +1,7 @@
 // `clerk-to-supertokens failed --core URL [--out FILE] [--remove]`: the users the core could not import.
 import { open } from 'node:fs/promises';
 import { listFailed, removeFailed } from '../queue.js';
-import { parse, connectOptions, fail, usage, masked, str, CONNECT_HELP } from '../cli-shared.js';
+import { parse, connectOptions, fail, masked, str, CONNECT_HELP } from '../cli-shared.js';
 
 export const summary = 'list (and optionally remove) the users the core failed to import';
 
@@ -30,15 +30,14 @@ export async function run(argv, io) {
   /** @type {import('node:fs/promises').FileHandle | undefined} */
   let fh;
   try {
-    const { values, positionals } = parse(argv, {
+    const { values } = parse(argv, {
       out: { type: 'string', short: 'o' },
       remove: { type: 'boolean' },
-    });
+    }, { positionals: 0 });
     if (values.help) {
       io.stdout.write(help);
       return 0;
     }
-    if (positionals.length) throw usage(`failed takes no positional arguments (got ${positionals.length})`);
     const conn = connectOptions(values, io.env);
     apiKey = conn.apiKey;
     const stdout = masked(io.stdout, apiKey);

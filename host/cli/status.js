@@ -1,6 +1,6 @@
 // `clerk-to-supertokens status --core URL [--watch]`: counts of the core's bulk-import queue.
 import { status, watchStatus, isSettled } from '../queue.js';
-import { parse, connectOptions, fail, usage, int, masked, CONNECT_HELP } from '../cli-shared.js';
+import { parse, connectOptions, fail, int, masked, CONNECT_HELP } from '../cli-shared.js';
 
 export const summary = "show the core's bulk-import queue: NEW, PROCESSING and FAILED users";
 
@@ -29,15 +29,14 @@ function line(s) {
 export async function run(argv, io) {
   let apiKey;
   try {
-    const { values, positionals } = parse(argv, {
+    const { values } = parse(argv, {
       watch: { type: 'boolean', short: 'w' },
       'interval-ms': { type: 'string' },
-    });
+    }, { positionals: 0 });
     if (values.help) {
       io.stdout.write(help);
       return 0;
     }
-    if (positionals.length) throw usage(`status takes no positional arguments (got ${positionals.length})`);
     const conn = connectOptions(values, io.env);
     apiKey = conn.apiKey;
     const stdout = masked(io.stdout, apiKey);
