@@ -20,32 +20,15 @@
 // It prints the peaks, with VmHWM (the kernel's own peak RSS) of each process, the renderer's
 // RSS and the wasm memory at each quarter of the file, and how flat they are: the growth from
 // the 25 % sample to the 100 % sample, and, with two sizes, the ratio of their peaks.
-import { createWriteStream, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { once } from 'node:events';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { startServer } from '../scripts/serve.js';
+import { CHROMIUM, CHROMIUM_ARGS as ARGS, writeLargeCsv } from './page-fixtures.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const HEADER = 'id,first_name,last_name,username,primary_email_address,primary_phone_number,verified_email_addresses,unverified_email_addresses,verified_phone_numbers,unverified_phone_numbers,totp_secret,password_digest,password_hasher,created_at\n';
-const BCRYPT = '$2b$10$U4C0ZY8OG8y41F9LusfKyu3HRMBL0rCZcKBVsXhgr.n8Ou6FPhzO2';
-
-/** The same rows as the e2e test's large export: a bcrypt user with a verified email. */
-export async function writeLargeCsv(path, rows) {
-  const out = createWriteStream(path);
-  out.write(HEADER);
-  for (let i = 0; i < rows; i++) {
-    const line = `user_${String(i).padStart(27, '0')},First${i},Last${i},,u${i}@example.com,,u${i}@example.com,,,,,${BCRYPT},bcrypt,2024-03-01T12:00:00Z\n`;
-    if (!out.write(line)) await once(out, 'drain');
-  }
-  out.end();
-  await once(out, 'finish');
-}
 
 /** Chromium's processes: the browser's own pid and every descendant, each with its --type. */
 function processTree(browserPid) {

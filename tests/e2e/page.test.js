@@ -3,23 +3,18 @@
 // hostile names as text, and Cancel really stops a running conversion.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync, copyFileSync, createWriteStream } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { once } from 'node:events';
 import { chromium } from 'playwright-core';
 import { unzipSync } from 'fflate';
 import { startServer } from '../../scripts/serve.js';
 import { cli, sample, tempDir, readJson, root } from '../js/helpers.js';
 import { validateBulkImport } from '../../host/index.js';
+import { CHROMIUM, CHROMIUM_ARGS as ARGS, DASHBOARD_HEADER as HEADER, BCRYPT_DIGEST as BCRYPT, writeLargeCsv } from '../../bench/page-fixtures.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const SAMPLE = sample('dashboard-export.SYNTHETIC.csv');
 const SHOTS = join(root, 'test-results');
 const XSS = '<img src=x onerror=window.__xss=1>';
-const HEADER = 'id,first_name,last_name,username,primary_email_address,primary_phone_number,verified_email_addresses,unverified_email_addresses,verified_phone_numbers,unverified_phone_numbers,totp_secret,password_digest,password_hasher,created_at\n';
-const BCRYPT = '$2b$10$U4C0ZY8OG8y41F9LusfKyu3HRMBL0rCZcKBVsXhgr.n8Ou6FPhzO2';
 const TOTP_SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
 const FORMULA = '=HYPERLINK("http://x")';
 const LARGE_USERS = 200_000;
@@ -124,18 +119,6 @@ const cliBatches = (dir) => Object.fromEntries(readdirSync(dir).filter((n) => /^
 
 /** The files inside a zip, by name, as Buffers. */
 const unzip = (bytes) => Object.fromEntries(Object.entries(unzipSync(new Uint8Array(bytes))).map(([n, b]) => [n, Buffer.from(b)]));
-
-/** ~200,000 simple Dashboard rows (about 38 MB), written as a stream. */
-async function writeLargeCsv(path, rows) {
-  const out = createWriteStream(path);
-  out.write(HEADER);
-  for (let i = 0; i < rows; i++) {
-    const line = `user_${String(i).padStart(27, '0')},First${i},Last${i},,u${i}@example.com,,u${i}@example.com,,,,,${BCRYPT},bcrypt,2024-03-01T12:00:00Z\n`;
-    if (!out.write(line)) await once(out, 'drain');
-  }
-  out.end();
-  await once(out, 'finish');
-}
 
 describe('the browser page', { timeout: 85_000 }, () => {
   before(async () => {
